@@ -1,0 +1,23 @@
+"""Calendar arithmetic the rules need (months added the way offices count terms)."""
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months; the 31st of a short month clamps to its last day."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def age_on(birth: date, day: date) -> int:
+    """Full years of age on ``day``."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def cn_date(day: date) -> str:
+    """``2026年11月22日``: Arabic numerals, no leading zeros (GB/T 9704 成文日期)."""
+    return f"{day.year}年{day.month}月{day.day}日"

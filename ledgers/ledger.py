@@ -1,0 +1,775 @@
+"""The ledger service: the one way the TUI, the exporters and the CLI read and change the ledgers.
+
+It owns a ``Store`` (TinyDB by default), keeps typed domain objects in memory (converted once at the
+boundary), validates before every write, runs the workflows and keeps the lookup index current.
+Every change is one store transaction, so it is audited and can be undone as a whole.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from . import workflow
+from .codec import from_dict, to_dict
+from .errors import FieldError, LedgerError, NotFound, ValidationErrors
+from .lookup import Hit, VillageIndex
+from .models import (
+    SLOTTED_CASE_STATES,
+    Acceptance,
+    AcceptanceResult,
+    Assignment,
+    CaseState,
+    ENDED_SECRETARY_STATES,
+    FirstSecretary,
+    Leader,
+    ProgressReport,
+    RectificationCase,
+    Review,
+    Role,
+    SecretaryStatus,
+    Settings,
+    Situation,
+    Task,
+    TaskStatus,
+    Unit,
+    Village,
+)
+from .rules import check_grade, poll_problems
+from .store import AuditEntry, Store
+from .text import clean_text
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+T = TypeVar("T")
+
+# collection name → record type
+COLLECTIONS: dict[str, type] = {
+    "villages": Village,
+    "leaders": Leader,
+    "units": Unit,
+    "situations": Situation,
+    "secretaries": FirstSecretary,
+    "cases": RectificationCase,
+    "assignments": Assignment,
+    "settings": Settings,
+}
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who fills one 四个一 slot, resolved for display."""
+
+    assignment_id: int
+    role: Role
+    holder_id: int
+    name: str
+    detail: str  # title of a leader, dispatching unit of a first secretary, level of a unit
+    start: date | None
+
+
+def _clean_strings(obj: Any, multiline_fields: frozenset[str] = frozenset()) -> Any:
+    """Clean every string field of a dataclass (recursively) where it enters the ledger."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if isinstance(value, str):
+                setattr(obj, f.name, clean_text(value, multiline=f.name in multiline_fields))
+            elif isinstance(value, list):
+                setattr(obj, f.name, [clean_text(v) if isinstance(v, str) else _clean_strings(v, multiline_fields)
+                                      for v in value])
+            elif dataclasses.is_dataclass(value):
+                _clean_strings(value, multiline_fields)
+    return obj
+
+
+MULTILINE = frozenset({"note", "problem_summary", "cause_analysis", "text", "finding", "circular_requirements",
+                       "township_opinion", "county_opinion", "evidence", "waive_note", "measure", "problem"})
+
+
+class Ledger:
+    """All ledgers of one township (or county) file."""
+
+    def __init__(self, store: Store, today: date | None = None) -> None:
+        self.store = store
+        self._today = today
+        self.index = VillageIndex()
+        self.version = 0  # bumped on every change so screens know when to refresh
+        self._load()
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: str | Path, *, today: date | None = None, read_only: bool = False,
+             user: str | None = None) -> "Ledger":
+        store = Store.open(path, read_only=read_only, user=user)
+        try:
+            ledger = cls(store, today)
+            if not read_only and not store.get("settings", 1) and store.is_empty():
+                ledger._seed_reference_data()
+        except BaseException:
+            store.close()
+            raise
+        return ledger
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def today(self) -> date:
+        return self._today or date.today()
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
+
+    @property
+    def user(self) -> str:
+        return self.settings.clerk or self.store.user
+
+    def _seed_reference_data(self) -> None:
+        """A new file gets the default situation table and settings (one audited change)."""
+        with self.store.transaction("初始化：软弱涣散情形表和默认设置", detail=False):
+            for row in json.loads((DATA_DIR / "situations.json").read_text(encoding="utf-8")):
+                self.store.put("situations", to_dict(Situation(**row)))
+            self.store.put("settings", to_dict(self._default_settings()))
+        self._load()
+
+    @staticmethod
+    def _default_settings() -> Settings:
+        text = (DATA_DIR / "circular_requirements.txt").read_text(encoding="utf-8").strip()
+        return Settings(circular_requirements=text)
+
+    def _load(self) -> None:
+        self._cache: dict[str, dict[int, Any]] = {
+            name: {r["id"]: from_dict(cls, r) for r in self.store.all(name)} for name, cls in COLLECTIONS.items()
+        }
+        self._case_by_village: dict[int, list[int]] | None = None
+        # The pinyin index is built on first use (or by ``ensure_index`` in a start-up worker):
+        # pypinyin over thousands of names must not delay the first screen.
+        self._index_ready = False
+        self.version += 1
+
+    def ensure_index(self) -> VillageIndex:
+        """Build the lookup index if it is not built yet (safe to call from a worker thread)."""
+        if not self._index_ready:
+            index = VillageIndex()
+            index.build((v.id, v.name, v.township) for v in list(self._cache["villages"].values()))
+            self.index = index
+            self._index_ready = True
+        return self.index
+
+    def reload(self) -> None:
+        """Re-read everything (after undo, restore, or for a read-only viewer)."""
+        self.store.reload()
+        self._load()
+
+    # ------------------------------------------------------------ generic persistence
+
+    def _save(self, collection: str, obj: T, summary: str) -> T:
+        if self.store.read_only:
+            from .errors import ReadOnlyError
+
+            raise ReadOnlyError("只读模式下不能修改账本（另一位同事正在使用）。")
+        obj = copy.deepcopy(obj)
+        with self.store.transaction(summary):
+            obj.id = self.store.put(collection, to_dict(obj))  # type: ignore[attr-defined]
+        self._cache[collection][obj.id] = obj  # type: ignore[attr-defined]
+        self._changed(collection)
+        return copy.deepcopy(obj)
+
+    def _changed(self, collection: str) -> None:
+        self.version += 1
+        if collection == "cases":
+            self._case_by_village = None
+
+    def _get(self, collection: str, id: int, what: str) -> Any:
+        try:
+            return copy.deepcopy(self._cache[collection][id])
+        except KeyError:
+            raise NotFound(f"找不到该{what}（编号{id}），可能已被删除。") from None
+
+    def _all(self, collection: str) -> list[Any]:
+        # Deep copies keep callers from mutating the cache behind the store's back.
+        return [copy.deepcopy(o) for o in self._cache[collection].values()]
+
+    # ------------------------------------------------------------ settings and situations
+
+    @property
+    def settings(self) -> Settings:
+        s = self._cache["settings"].get(1)
+        return copy.deepcopy(s) if s else self._default_settings()
+
+    def save_settings(self, s: Settings) -> Settings:
+        s = _clean_strings(copy.deepcopy(s), MULTILINE)
+        errors = []
+        if not s.township.strip():
+            errors.append(FieldError("乡镇名称", "不能为空"))
+        for name, value in vars(s).items():
+            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+                errors.append(FieldError(name, "不能为负数"))
+        if errors:
+            raise ValidationErrors(errors)
+        s.id = 1
+        return self._save("settings", s, "修改设置")
+
+    def situations(self, *, active_only: bool = False) -> list[Situation]:
+        rows = sorted(self._all("situations"), key=lambda s: s.code)
+        return [s for s in rows if s.active or not active_only]
+
+    def situation_text(self, code: str) -> str:
+        for s in self._cache["situations"].values():
+            if s.code == code:
+                return s.text
+        return code
+
+    def save_situation(self, s: Situation) -> Situation:
+        s = _clean_strings(copy.deepcopy(s))
+        errors = []
+        import re
+
+        if not re.fullmatch(r"S\d{2}", s.code):
+            errors.append(FieldError("代码", "应为 S 加两位数字，如 S14"))
+        if not s.text:
+            errors.append(FieldError("情形", "不能为空"))
+        if any(o.code == s.code and o.id != s.id for o in self._cache["situations"].values()):
+            errors.append(FieldError("代码", f"{s.code} 已存在"))
+        if errors:
+            raise ValidationErrors(errors)
+        return self._save("situations", s, f"{'修改' if s.id else '新增'}软弱涣散情形：{s.code}")
+
+    # ------------------------------------------------------------ villages
+
+    def villages(self) -> list[Village]:
+        return sorted(self._all("villages"), key=lambda v: (v.township, v.id))
+
+    def village(self, id: int) -> Village:
+        return self._get("villages", id, "村")
+
+    def village_name(self, id: int | None) -> str:
+        v = self._cache["villages"].get(id) if id is not None else None
+        return v.name if v else ""
+
+    def find_village(self, name: str, township: str | None = None) -> Village | None:
+        name = clean_text(name)
+        for v in self._cache["villages"].values():
+            if v.name == name and (township is None or v.township == township):
+                return copy.deepcopy(v)
+        return None
+
+    def validate_village(self, v: Village) -> list[FieldError]:
+        errors = []
+        if not v.name:
+            errors.append(FieldError("村名", "不能为空"))
+        for label, value in (("人口", v.population), ("户数", v.households), ("正式党员", v.full_members),
+                             ("预备党员", v.probationary_members), ("后备干部", v.reserve_cadres)):
+            if value < 0:
+                errors.append(FieldError(label, "不能为负数"))
+        if v.secretary_age is not None and not 18 <= v.secretary_age <= 100:
+            errors.append(FieldError("书记年龄", "应在18至100岁之间"))
+        if v.secretary_pay is not None and v.secretary_pay < 0:
+            errors.append(FieldError("书记基本报酬", "不能为负数"))
+        for year, amount in v.collective_income.items():
+            if not 1990 <= year <= 2100:
+                errors.append(FieldError("集体经济收入", f"年份{year}不合理"))
+            if amount < 0:
+                errors.append(FieldError("集体经济收入", f"{year}年收入不能为负数"))
+        if v.name and any(o.name == v.name and o.township == v.township and o.id != v.id
+                          for o in self._cache["villages"].values()):
+            errors.append(FieldError("村名", f"{v.township}已有“{v.name}”"))
+        return errors
+
+    def save_village(self, v: Village) -> Village:
+        v = _clean_strings(copy.deepcopy(v), MULTILINE)
+        v.township = v.township or self.settings.township
+        if not v.org_name and v.name:
+            v.org_name = f"中共{v.name}{v.org_type.value.removeprefix('党')}委员会" if v.org_type.value == "党委" else f"{v.name}{v.org_type.value}"
+        errors = self.validate_village(v)
+        if errors:
+            raise ValidationErrors(errors)
+        saved = self._save("villages", v, f"{'修改' if v.id else '新增'}村：{v.name}")
+        if self._index_ready:
+            self.index.update(saved.id, saved.name, saved.township)
+        return saved
+
+    def village_references(self, id: int) -> list[str]:
+        """What still points at a village (a reason to refuse deleting it)."""
+        refs = []
+        n = sum(1 for c in self._cache["cases"].values() if c.village_id == id)
+        if n:
+            refs.append(f"{n}个整顿案卷")
+        n = sum(1 for f in self._cache["secretaries"].values() if f.village_id == id)
+        if n:
+            refs.append(f"{n}名第一书记驻村记录")
+        n = sum(1 for a in self._cache["assignments"].values() if a.village_id == id)
+        if n:
+            refs.append(f"{n}条“四个一”包联记录")
+        return refs
+
+    def delete_village(self, id: int) -> None:
+        v = self.village(id)
+        refs = self.village_references(id)
+        if refs:
+            raise LedgerError(f"不能删除“{v.name}”：仍有" + "、".join(refs) + "引用该村。")
+        with self.store.transaction(f"删除村：{v.name}"):
+            self.store.delete("villages", id)
+        del self._cache["villages"][id]
+        if self._index_ready:
+            self.index.remove(id)
+        self._changed("villages")
+
+    def lookup(self, query: str, limit: int = 20) -> list[Hit]:
+        return self.ensure_index().search(query, limit)
+
+    # ------------------------------------------------------------ leaders and units
+
+    def leaders(self, role: Role | None = None) -> list[Leader]:
+        return [l for l in sorted(self._all("leaders"), key=lambda l: l.id) if role is None or l.role == role]
+
+    def leader(self, id: int) -> Leader:
+        return self._get("leaders", id, "领导")
+
+    def save_leader(self, l: Leader) -> Leader:
+        l = _clean_strings(copy.deepcopy(l))
+        errors = [] if l.name else [FieldError("姓名", "不能为空")]
+        if l.role not in (Role.COUNTY_LEADER, Role.TOWNSHIP_LEADER):
+            errors.append(FieldError("类别", "应为县级联系领导或乡镇包村领导"))
+        if l.phone:
+            from .validate import normalize_phone
+
+            try:
+                l.phone = normalize_phone(l.phone)
+            except FieldError as e:
+                errors.append(e)
+        if errors:
+            raise ValidationErrors(errors)
+        return self._save("leaders", l, f"{'修改' if l.id else '新增'}{l.role.value}：{l.name}")
+
+    def units(self) -> list[Unit]:
+        return sorted(self._all("units"), key=lambda u: u.id)
+
+    def unit(self, id: int) -> Unit:
+        return self._get("units", id, "单位")
+
+    def save_unit(self, u: Unit) -> Unit:
+        u = _clean_strings(copy.deepcopy(u))
+        if not u.name:
+            raise ValidationErrors([FieldError("单位名称", "不能为空")])
+        return self._save("units", u, f"{'修改' if u.id else '新增'}结对单位：{u.name}")
+
+    # ------------------------------------------------------------ first secretaries
+
+    def secretaries(self) -> list[FirstSecretary]:
+        return sorted(self._all("secretaries"), key=lambda f: f.id)
+
+    def secretary(self, id: int) -> FirstSecretary:
+        return self._get("secretaries", id, "第一书记")
+
+    def validate_secretary(self, fs: FirstSecretary) -> list[FieldError]:
+        from .validate import check_id_agreement, normalize_id_number, normalize_phone
+
+        errors = []
+        if not fs.name:
+            errors.append(FieldError("姓名", "不能为空"))
+        if fs.political_status != "中共党员":
+            errors.append(FieldError("政治面貌", "第一书记应为中共党员"))
+        if fs.term_months <= 0:
+            errors.append(FieldError("任期（月）", "应大于0"))
+        if fs.id_number:
+            try:
+                fs.id_number = normalize_id_number(fs.id_number)
+                errors += [FieldError("身份证号", p) for p in check_id_agreement(fs.id_number, birth=fs.birth,
+                                                                              gender=fs.gender)]
+            except FieldError as e:
+                errors.append(e)
+        if fs.phone:
+            try:
+                fs.phone = normalize_phone(fs.phone)
+            except FieldError as e:
+                errors.append(e)
+        if fs.village_id is not None and fs.village_id not in self._cache["villages"]:
+            errors.append(FieldError("驻村", "所选村不存在"))
+        if fs.arrival and fs.birth and fs.arrival <= fs.birth:
+            errors.append(FieldError("到村时间", "应晚于出生年月"))
+        s = self.settings
+        for year, grade in fs.assessments.items():
+            try:
+                check_grade(grade, fs.absences.get(year, 0), s, f"{year}年度考核")
+            except FieldError as e:
+                errors.append(e)
+        for year, n in fs.absences.items():
+            if n < 0:
+                errors.append(FieldError(f"{year}年无故不在岗次数", "不能为负数"))
+        return errors
+
+    def save_secretary(self, fs: FirstSecretary) -> FirstSecretary:
+        fs = _clean_strings(copy.deepcopy(fs), MULTILINE)
+        if fs.village_id is not None and not fs.township:
+            fs.township = self._cache["villages"][fs.village_id].township if fs.village_id in self._cache["villages"] else ""
+        errors = self.validate_secretary(fs)
+        if errors:
+            raise ValidationErrors(errors)
+        if not fs.id:
+            from .models import StatusChange
+
+            fs.history = fs.history or [StatusChange(self.today, None, fs.status, "录入花名册", self.user)]
+        return self._save("secretaries", fs, f"{'修改' if fs.id else '新增'}第一书记：{fs.name}")
+
+    def secretary_village(self, fs: FirstSecretary) -> str:
+        return self.village_name(fs.village_id)
+
+    def move_secretary(self, id: int, to: SecretaryStatus, i: workflow.PostingInput | None = None) -> FirstSecretary:
+        """A posting transition; ending a posting ends the 四个一 slot it filled (it becomes a gap)."""
+        i = i or workflow.PostingInput()
+        i.who = i.who or self.user
+        fs = self.secretary(id)
+        workflow.apply_secretary(fs, to, i, self.today, self.settings)
+        on = i.on or self.today
+        verb = workflow.SECRETARY_TRANSITIONS[(fs.history[-1].from_status, to)]  # type: ignore[index]
+        with self.store.transaction(f"第一书记{verb}：{fs.name}"):
+            self.store.put("secretaries", to_dict(fs))
+            ended = []
+            if to in ENDED_SECRETARY_STATES:
+                for a in self._cache["assignments"].values():
+                    if a.role == Role.FIRST_SECRETARY and a.holder_id == id and a.end is None:
+                        a2 = replace(a, end=on)
+                        self.store.put("assignments", to_dict(a2))
+                        ended.append(a2)
+        self._cache["secretaries"][id] = fs
+        for a in ended:
+            self._cache["assignments"][a.id] = a
+        self._changed("secretaries")
+        return copy.deepcopy(fs)
+
+    def refresh_term_status(self) -> list[FirstSecretary]:
+        """Move postings within the warning window to 期满待轮换 (R8); returns those moved."""
+        moved = []
+        for fs in self.secretaries():
+            if fs.status == SecretaryStatus.ACTIVE and workflow.check_secretary(
+                    fs, SecretaryStatus.TERM_ENDING, workflow.PostingInput(), self.today, self.settings).allowed:
+                moved.append(self.move_secretary(fs.id, SecretaryStatus.TERM_ENDING,
+                                                 workflow.PostingInput(reason="任期届满前提醒")))
+        return moved
+
+    # ------------------------------------------------------------ 四个一
+
+    def assignments(self, village_id: int | None = None, *, active_on: date | None = None) -> list[Assignment]:
+        rows = self._all("assignments")
+        if village_id is not None:
+            rows = [a for a in rows if a.village_id == village_id]
+        if active_on is not None:
+            rows = [a for a in rows if a.active_on(active_on)]
+        return sorted(rows, key=lambda a: a.id)
+
+    def holder_name(self, role: Role, holder_id: int) -> tuple[str, str]:
+        """(name, detail) of whoever ``holder_id`` points at for ``role``."""
+        if role in (Role.COUNTY_LEADER, Role.TOWNSHIP_LEADER):
+            l = self._cache["leaders"].get(holder_id)
+            return (l.name, l.title) if l else ("（已删除）", "")
+        if role == Role.FIRST_SECRETARY:
+            f = self._cache["secretaries"].get(holder_id)
+            return (f.name, f.dispatching_unit) if f else ("（已删除）", "")
+        u = self._cache["units"].get(holder_id)
+        return (u.name, u.level.value) if u else ("（已删除）", "")
+
+    def slots(self, village_id: int, on: date | None = None) -> dict[Role, Holder | None]:
+        """The four 四个一 slots of a village today: a Holder, or None for a gap (未落实)."""
+        day = on or self.today
+        out: dict[Role, Holder | None] = {r: None for r in Role}
+        for a in self._cache["assignments"].values():
+            if a.village_id == village_id and a.active_on(day) and out[a.role] is None:
+                name, detail = self.holder_name(a.role, a.holder_id)
+                out[a.role] = Holder(a.id, a.role, a.holder_id, name, detail, a.start)
+        return out
+
+    def assign(self, village_id: int, role: Role, holder_id: int, start: date | None = None,
+               note: str = "") -> Assignment:
+        """Put someone in a slot; whoever held it is ended the day before (one active per slot)."""
+        v = self.village(village_id)
+        name, _ = self.holder_name(role, holder_id)
+        if name == "（已删除）":
+            raise NotFound(f"找不到要包联的{role.value}。")
+        if role == Role.FIRST_SECRETARY:
+            fs = self._cache["secretaries"][holder_id]
+            if fs.status in ENDED_SECRETARY_STATES:
+                raise LedgerError(f"{fs.name}状态为“{fs.status.value}”，不能安排为第一书记。")
+        if role in (Role.COUNTY_LEADER, Role.TOWNSHIP_LEADER) and self._cache["leaders"][holder_id].role != role:
+            raise LedgerError(f"{name}不是{role.value}。")
+        start = start or self.today
+        new = Assignment(village_id, role, holder_id, start, None, clean_text(note))
+        with self.store.transaction(f"“四个一”{role.value}：{v.name} ← {name}"):
+            previous = [a for a in self._cache["assignments"].values()
+                        if a.village_id == village_id and a.role == role and a.end is None]
+            for a in previous:
+                self.store.put("assignments", to_dict(replace(a, end=max(a.start or start, start))))
+            new.id = self.store.put("assignments", to_dict(new))
+        for a in previous:
+            self._cache["assignments"][a.id] = replace(a, end=max(a.start or start, start))
+        self._cache["assignments"][new.id] = new
+        self._changed("assignments")
+        return copy.deepcopy(new)
+
+    def end_assignment(self, assignment_id: int, end: date | None = None) -> Assignment:
+        a = self._get("assignments", assignment_id, "包联记录")
+        a.end = end or self.today
+        if a.start and a.end < a.start:
+            raise ValidationErrors([FieldError("结束日期", "不能早于开始日期")])
+        name, _ = self.holder_name(a.role, a.holder_id)
+        return self._save("assignments", a, f"结束“四个一”{a.role.value}：{self.village_name(a.village_id)} {name}")
+
+    # ------------------------------------------------------------ rectification cases
+
+    def cases(self) -> list[RectificationCase]:
+        return sorted(self._all("cases"), key=lambda c: (c.year, c.id))
+
+    def case(self, id: int) -> RectificationCase:
+        return self._get("cases", id, "整顿案卷")
+
+    def cases_for_village(self, village_id: int) -> list[RectificationCase]:
+        if self._case_by_village is None:
+            idx: dict[int, list[int]] = {}
+            for c in self._cache["cases"].values():
+                idx.setdefault(c.village_id, []).append(c.id)
+            self._case_by_village = idx
+        return sorted((copy.deepcopy(self._cache["cases"][i]) for i in self._case_by_village.get(village_id, [])),
+                      key=lambda c: (c.year, c.id))
+
+    def active_case(self, village_id: int) -> RectificationCase | None:
+        active = [c for c in self.cases_for_village(village_id) if c.active]
+        return active[-1] if active else None
+
+    def new_case(self, village_id: int, year: int | None = None, batch: str = "", *,
+                 problem_summary: str = "", relapse_of: int | None = None) -> RectificationCase:
+        v = self.village(village_id)
+        current = self.active_case(village_id)
+        if current is not None:
+            raise LedgerError(f"{v.name}已有未结束的整顿案卷（{current.year}年，{current.state.value}），不能重复列入。")
+        year = year or self.today.year
+        if not 2000 <= year <= 2100:
+            raise ValidationErrors([FieldError("年度", f"{year}不是合理的年度")])
+        c = RectificationCase(village_id, year, clean_text(batch) or f"{year}年", problem_summary=clean_text(
+            problem_summary, multiline=True), relapse_of=relapse_of)
+        c.history.append(workflow.Transition(self.today, None, CaseState.CANDIDATE, self.user, "列入拟认定名单"))
+        return self._save("cases", c, f"列入软弱涣散排查：{v.name}（{year}年）")
+
+    def save_case(self, c: RectificationCase) -> RectificationCase:
+        """Save edits to a case's texts and lists; its state only changes through ``move_case``."""
+        c = _clean_strings(copy.deepcopy(c), MULTILINE)
+        old = self.case(c.id)
+        if c.state != old.state or c.history != old.history:
+            raise LedgerError("案卷阶段只能通过阶段转换修改。")
+        errors = []
+        known = {s.code for s in self._cache["situations"].values()}
+        unknown = [code for code in c.situations if code not in known]
+        if unknown:
+            errors.append(FieldError("软弱涣散情形", "未知情形代码：" + "、".join(unknown)))
+        if "S99" in c.situations and not c.situation_note:
+            errors.append(FieldError("情形说明", "选择“其他”情形须文字说明"))
+        if errors:
+            raise ValidationErrors(errors)
+        return self._save("cases", c, f"修改整顿案卷：{self.village_name(c.village_id)}")
+
+    def case_input(self, c: RectificationCase, i: workflow.CaseInput | None = None) -> workflow.CaseInput:
+        i = i or workflow.CaseInput()
+        i.who = i.who or self.user
+        i.filled_roles = {r for r, h in self.slots(c.village_id).items() if h is not None}
+        return i
+
+    def check_move(self, case_id: int, to: CaseState, i: workflow.CaseInput | None = None) -> workflow.Verdict:
+        c = self.case(case_id)
+        return workflow.check_case(c, to, self.case_input(c, i), self.today, self.settings)
+
+    def move_case(self, case_id: int, to: CaseState, i: workflow.CaseInput | None = None) -> tuple[RectificationCase, list[str]]:
+        """Run a case transition; returns the case and the soft warnings. A relapse opens a linked case."""
+        c = self.case(case_id)
+        i = self.case_input(c, i)
+        if i.situations is not None:
+            known = {s.code for s in self._cache["situations"].values()}
+            bad = [x for x in i.situations if x not in known]
+            if bad:
+                raise ValidationErrors([FieldError("软弱涣散情形", "未知情形代码：" + "、".join(bad))])
+        frm = c.state
+        warnings = workflow.apply_case(c, to, i, self.today, self.settings)
+        verb = workflow.action_name(frm, to)
+        vname = self.village_name(c.village_id)
+        new_case = None
+        with self.store.transaction(f"{verb}：{vname}（{c.year}年）"):
+            if to == CaseState.RELAPSED:
+                new_case = RectificationCase(c.village_id, (i.on or self.today).year, relapse_of=c.id,
+                                             batch=f"{(i.on or self.today).year}年（反弹）",
+                                             problem_summary=i.reason or next(
+                                                 (r.finding for r in reversed(c.reviews) if r.relapsed), ""))
+                new_case.history.append(workflow.Transition(i.on or self.today, None, CaseState.CANDIDATE, i.who,
+                                                            f"由{c.year}年案卷反弹转入"))
+                new_case.id = self.store.put("cases", to_dict(new_case))
+                c.relapsed_into = new_case.id
+            self.store.put("cases", to_dict(c))
+        self._cache["cases"][c.id] = c
+        if new_case is not None:
+            self._cache["cases"][new_case.id] = new_case
+        self._changed("cases")
+        return copy.deepcopy(c), warnings
+
+    def _edit_case(self, case_id: int, summary: str, edit) -> RectificationCase:
+        c = self.case(case_id)
+        edit(c)
+        _clean_strings(c, MULTILINE)
+        return self._save("cases", c, f"{summary}：{self.village_name(c.village_id)}")
+
+    def save_task(self, case_id: int, task: Task) -> RectificationCase:
+        """Add (task.id == 0) or replace a task of a case."""
+        task = _clean_strings(copy.deepcopy(task), MULTILINE)
+        errors = [] if task.problem else [FieldError("具体问题", "不能为空")]
+        c0 = self.case(case_id)
+        if c0.state in (CaseState.SIGNED_OFF, CaseState.CONSOLIDATING, CaseState.ARCHIVED,
+                        CaseState.DISMISSED, CaseState.RELAPSED):
+            errors.append(FieldError("整改任务", f"案卷已“{c0.state.value}”，不能再修改整改任务"))
+        if task.status in (TaskStatus.DONE, TaskStatus.CLOSED) and task.done_on is None:
+            errors.append(FieldError("完成日期", "已完成的任务须填写完成日期"))
+        if task.done_on and task.done_on > self.today:
+            errors.append(FieldError("完成日期", "不能晚于今天"))
+        if task.waived and not task.waive_note:
+            errors.append(FieldError("免于整改说明", "免于整改须写明理由"))
+        if errors:
+            raise ValidationErrors(errors)
+
+        def edit(c: RectificationCase) -> None:
+            if task.id == 0:
+                task.id = max((t.id for t in c.tasks), default=0) + 1
+                c.tasks.append(task)
+            else:
+                for n, t in enumerate(c.tasks):
+                    if t.id == task.id:
+                        c.tasks[n] = task
+                        break
+                else:
+                    raise NotFound("找不到该整改任务。")
+
+        return self._edit_case(case_id, "新增整改任务" if task.id == 0 else "修改整改任务", edit)
+
+    def delete_task(self, case_id: int, task_id: int) -> RectificationCase:
+        def edit(c: RectificationCase) -> None:
+            before = len(c.tasks)
+            c.tasks = [t for t in c.tasks if t.id != task_id]
+            if len(c.tasks) == before:
+                raise NotFound("找不到该整改任务。")
+        return self._edit_case(case_id, "删除整改任务", edit)
+
+    def complete_task(self, case_id: int, task_id: int, on: date | None = None, evidence: str = "") -> RectificationCase:
+        t = next((t for t in self.case(case_id).tasks if t.id == task_id), None)
+        if t is None:
+            raise NotFound("找不到该整改任务。")
+        t.status, t.done_on = TaskStatus.DONE, on or self.today
+        if evidence:
+            t.evidence = evidence
+        return self.save_task(case_id, t)
+
+    def waive_task(self, case_id: int, task_id: int, note: str) -> RectificationCase:
+        t = next((t for t in self.case(case_id).tasks if t.id == task_id), None)
+        if t is None:
+            raise NotFound("找不到该整改任务。")
+        t.waived, t.waive_note = True, note
+        return self.save_task(case_id, t)
+
+    def add_progress(self, case_id: int, report: ProgressReport) -> RectificationCase:
+        report = _clean_strings(copy.deepcopy(report), MULTILINE)
+        if not report.text:
+            raise ValidationErrors([FieldError("推进情况", "不能为空")])
+        if report.on > self.today:
+            raise ValidationErrors([FieldError("日期", "不能晚于今天")])
+        report.who = report.who or self.user
+        return self._edit_case(case_id, "记录推进情况", lambda c: c.progress.append(report))
+
+    def add_acceptance(self, case_id: int, a: Acceptance) -> RectificationCase:
+        """Record an acceptance inspection; only while the case awaits acceptance."""
+        a = _clean_strings(copy.deepcopy(a), MULTILINE)
+        c = self.case(case_id)
+        errors = [FieldError("民主测评", p) for p in poll_problems(a)]
+        if c.state != CaseState.AWAITING_ACCEPTANCE:
+            errors.append(FieldError("验收", f"案卷处于“{c.state.value}”阶段，只有“待验收”的案卷才能录入验收"))
+        if a.on > self.today:
+            errors.append(FieldError("验收日期", "不能晚于今天"))
+        if errors:
+            raise ValidationErrors(errors)
+        return self._edit_case(case_id, f"录入验收（{a.result.value}）", lambda c: c.acceptances.append(a))
+
+    def add_review(self, case_id: int, r: Review) -> RectificationCase:
+        r = _clean_strings(copy.deepcopy(r), MULTILINE)
+        c = self.case(case_id)
+        errors = [] if r.finding else [FieldError("回头看情况", "不能为空")]
+        if c.state not in (CaseState.CONSOLIDATING, CaseState.ARCHIVED):
+            errors.append(FieldError("回头看", "只有巩固提升期或已归档的案卷才能录入回头看"))
+        if r.on > self.today:
+            errors.append(FieldError("日期", "不能晚于今天"))
+        if errors:
+            raise ValidationErrors(errors)
+        r.who = r.who or self.user
+        return self._edit_case(case_id, "录入回头看" + ("（已反弹）" if r.relapsed else ""), lambda c: c.reviews.append(r))
+
+    def open_cases_of_batch(self, year: int) -> list[RectificationCase]:
+        """Closing a batch: cases of ``year`` that are still open (not signed off, archived or ended)."""
+        done = {CaseState.SIGNED_OFF, CaseState.CONSOLIDATING, CaseState.ARCHIVED, CaseState.DISMISSED,
+                CaseState.RELAPSED}
+        return [c for c in self.cases() if c.year == year and c.state not in done]
+
+    def slotted_cases(self) -> list[RectificationCase]:
+        """Cases whose villages need all four 四个一 slots."""
+        return [c for c in self.cases() if c.state in SLOTTED_CASE_STATES]
+
+    # ------------------------------------------------------------ history
+
+    def audit(self, n: int | None = None) -> list[AuditEntry]:
+        return self.store.audit(n)
+
+    def undo(self) -> AuditEntry | None:
+        entry = self.store.undo()
+        if entry is not None:
+            self._load()
+        return entry
+
+    def restore(self, backup: str | Path | None = None) -> Path:
+        path = self.store.restore(backup)
+        self._load()
+        return path
+
+    # ------------------------------------------------------------ bulk (demo, import)
+
+    def bulk_load(self, summary: str, records: Iterable[tuple[str, Any]]) -> dict[str, int]:
+        """Insert many records in one transaction (ids are assigned in order; references inside the
+        batch must therefore be set by the caller after allocation — see demo.py)."""
+        counts: dict[str, int] = {}
+        with self.store.transaction(summary, detail=False):
+            for collection, obj in records:
+                obj.id = self.store.put(collection, to_dict(obj))
+                counts[collection] = counts.get(collection, 0) + 1
+        self._load()
+        return counts
+
+    def is_empty(self) -> bool:
+        return not any(self._cache[c] for c in ("villages", "secretaries", "cases"))
+
+
+def default_db_path() -> Path:
+    """``DANGJIAN_DB`` or the per-user data directory."""
+    env = os.environ.get("DANGJIAN_DB")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("dangjian-ledger", appauthor=False)) / "ledger.json"
+
+
+__all__ = ["Ledger", "Holder", "COLLECTIONS", "default_db_path", "AcceptanceResult"]

@@ -1,0 +1,336 @@
+"""The rules the ledger computes (DOMAIN.md R1–R21), each a plain function returning findings.
+
+A finding is a fact for the clerk, not an exception: level, rule id, subject and a Chinese sentence.
+Every number comes from ``Settings`` so the office can change it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .dates import add_months
+from .errors import FieldError
+from .models import (
+    GRADE_ORDER,
+    Acceptance,
+    AcceptanceResult,
+    FirstSecretary,
+    Grade,
+    IncomeTier,
+    Level,
+    OrgType,
+    RectificationCase,
+    Role,
+    SecretaryStatus,
+    Settings,
+    Village,
+    VillageKind,
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule result about one subject (a village, a case, a first secretary)."""
+
+    level: Level
+    rule: str
+    subject: str
+    message: str
+    kind: str = ""  # "village" | "case" | "secretary" | "assignment": what ``ref`` points at
+    ref: int = 0
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.subject}：{self.message}"
+
+
+def _wan(amount: int) -> str:
+    """Money the way circulars write it: 2万元, 2.5万元, 5000元."""
+    if amount >= 10_000:
+        text = f"{amount / 10_000:.2f}".rstrip("0").rstrip(".")
+        return f"{text}万元"
+    return f"{amount}元"
+
+
+# ---------------------------------------------------------------- R1–R5: the village organisation
+
+
+def org_findings(v: Village, s: Settings, today: date) -> list[Finding]:
+    """R1–R5 for one village Party organisation."""
+    out: list[Finding] = []
+
+    def add(level: Level, rule: str, msg: str) -> None:
+        out.append(Finding(level, rule, v.name, msg, "village", v.id))
+
+    full, members = v.full_members, v.members
+    # R1: fewer than 3 full members cannot form their own branch.
+    if full < s.min_members_own_branch:
+        if v.org_type != OrgType.JOINT_BRANCH:
+            add(Level.WARNING, "R1", f"正式党员{full}名，不足{s.min_members_own_branch}名，不能单独成立党支部，应与邻近单位成立联合党支部")
+    # R2: size and form should match (warnings, not errors).
+    elif v.org_type == OrgType.JOINT_BRANCH:
+        add(Level.INFO, "R2", f"正式党员{full}名，已达{s.min_members_own_branch}名，可单独成立党支部")
+    if members >= s.committee_members and v.org_type != OrgType.COMMITTEE:
+        add(Level.INFO, "R2", f"党员{members}名，可设党委")
+    elif s.general_branch_members <= members and v.org_type == OrgType.BRANCH:
+        # R3: a branch above the limit should split or become a general branch.
+        if members > s.split_branch_over:
+            add(Level.WARNING, "R3", f"党员{members}名，可设党总支（党支部党员超过{s.split_branch_over}名，建议分设党支部或成立党总支）")
+        else:
+            add(Level.INFO, "R2", f"党员{members}名，可设党总支")
+    if v.org_type == OrgType.GENERAL_BRANCH and members < s.general_branch_members:
+        add(Level.WARNING, "R2", f"党员{members}名，不足{s.general_branch_members}名，一般不设党总支")
+    if v.org_type == OrgType.COMMITTEE and members < s.committee_members:
+        add(Level.WARNING, "R2", f"党员{members}名，不足{s.committee_members}名，一般不设党委")
+    # R4: seven or more full members elect a branch committee.
+    if full >= s.committee_needed_members and v.org_type in (OrgType.BRANCH, OrgType.JOINT_BRANCH):
+        add(Level.INFO, "R4", f"正式党员{full}名，应设立支部委员会（委员3至5名）")
+    # R5: five-year term of the village organisation.
+    end = org_term_end(v, s)
+    if end is not None:
+        left = (end - today).days
+        if left < 0:
+            add(Level.ERROR, "R5", f"村党组织任期已于{end.isoformat()}届满，应按期换届")
+        elif left <= s.org_term_warn_days:
+            add(Level.WARNING, "R5", f"村党组织任期将于{end.isoformat()}届满（还有{left}天），应做好换届准备")
+    return out
+
+
+def org_term_end(v: Village, s: Settings) -> date | None:
+    return add_months(v.org_term_start, 12 * s.org_term_years) if v.org_term_start else None
+
+
+# ---------------------------------------------------------------- R13–R16: money and people
+
+
+def income_tier(amount: int | None, s: Settings) -> IncomeTier:
+    """R13: collective operating income tiers."""
+    if amount is None:
+        return IncomeTier.UNKNOWN
+    if amount <= 0:
+        return IncomeTier.SHELL
+    if amount < s.weak_income_below:
+        return IncomeTier.WEAK
+    if amount < 100_000:
+        return IncomeTier.T5_10
+    if amount < 500_000:
+        return IncomeTier.T10_50
+    if amount < 1_000_000:
+        return IncomeTier.T50_100
+    return IncomeTier.T100
+
+
+def income_findings(v: Village, s: Settings) -> list[Finding]:
+    tier = income_tier(v.income(), s)
+    if tier in (IncomeTier.SHELL, IncomeTier.WEAK):
+        year = max(v.collective_income)
+        amount = v.collective_income[year]
+        text = "无经营性收入" if tier == IncomeTier.SHELL else f"经营性收入{_wan(amount)}，不足{_wan(s.weak_income_below)}"
+        return [Finding(Level.WARNING, "R13", v.name, f"{year}年村集体{text}，属{tier.value}", "village", v.id)]
+    return []
+
+
+def pay_findings(v: Village, s: Settings) -> list[Finding]:
+    """R14: the village secretary's base pay against the rural per-capita income."""
+    if not s.rural_income_per_capita or v.secretary_pay is None:
+        return []
+    times = s.pay_multiple_dual_role if v.secretary_is_director else s.pay_multiple
+    floor = times * s.rural_income_per_capita
+    if v.secretary_pay < floor:
+        who = "一肩挑书记" if v.secretary_is_director else "村党组织书记"
+        return [Finding(Level.WARNING, "R14", v.name,
+                        f"{who}基本报酬{v.secretary_pay}元，低于上年农村居民人均可支配收入的{times}倍（{floor}元）",
+                        "village", v.id)]
+    return []
+
+
+@dataclass(frozen=True)
+class Funds:
+    """R15: what a village is entitled to per year, 元."""
+
+    office: int
+    party_building: int
+    member_activity: int
+
+    def describe(self) -> str:
+        return (f"办公经费{_wan(self.office)}/年，党建工作经费{_wan(self.party_building)}，"
+                f"党员活动经费{_wan(self.member_activity)}")
+
+
+def village_funds(v: Village, s: Settings) -> Funds:
+    if v.kind == VillageKind.COMMUNITY:
+        office, party = s.office_fund_community, s.party_fund_community
+    else:
+        office = s.office_fund_large if v.population >= s.office_fund_population else s.office_fund_small
+        party = s.party_fund_village
+    activity = v.members * s.activity_fund_per_member
+    if v.members < s.activity_fund_min_below_members:
+        activity = max(activity, s.activity_fund_minimum)
+    return Funds(office, party, activity)
+
+
+def reserve_findings(v: Village, s: Settings) -> list[Finding]:
+    """R16: three to five reserve cadres per village."""
+    if v.reserve_cadres < s.min_reserve_cadres:
+        return [Finding(Level.WARNING, "R16", v.name,
+                        f"后备干部{v.reserve_cadres}名，不足{s.min_reserve_cadres}名", "village", v.id)]
+    return []
+
+
+def village_findings(v: Village, s: Settings, today: date) -> list[Finding]:
+    """Every village-level rule (R1–R5, R13, R14, R16)."""
+    return org_findings(v, s, today) + income_findings(v, s) + pay_findings(v, s) + reserve_findings(v, s)
+
+
+# ---------------------------------------------------------------- R7: 四个一
+
+
+def slot_findings(v: Village, case: RectificationCase, holders: dict[Role, str | None],
+                  secretary: FirstSecretary | None) -> list[Finding]:
+    """R7: an active case needs all four slots; the first secretary must be a Party member."""
+    out = []
+    missing = [role.value for role, who in holders.items() if not who]
+    if missing:
+        out.append(Finding(Level.WARNING, "R7", v.name, "“四个一”未落实：" + "、".join(missing), "case", case.id))
+    if secretary is not None and secretary.political_status != "中共党员":
+        out.append(Finding(Level.ERROR, "R7", v.name,
+                           f"第一书记{secretary.name}政治面貌为“{secretary.political_status}”，应为中共党员",
+                           "secretary", secretary.id))
+    return out
+
+
+# ---------------------------------------------------------------- R8, R10, R11, R21: first secretaries
+
+
+def term_end(fs: FirstSecretary) -> date | None:
+    """R8: term end = arrival + term months, unless set explicitly."""
+    if fs.term_end is not None:
+        return fs.term_end
+    return add_months(fs.arrival, fs.term_months) if fs.arrival else None
+
+
+def days_to_term_end(fs: FirstSecretary, today: date) -> int | None:
+    end = term_end(fs)
+    return (end - today).days if end else None
+
+
+def term_findings(fs: FirstSecretary, s: Settings, today: date) -> list[Finding]:
+    if fs.status not in (SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING):
+        return []
+    left = days_to_term_end(fs, today)
+    if left is None:
+        return [Finding(Level.WARNING, "R8", fs.name, "未填写到村时间，无法计算任期", "secretary", fs.id)]
+    end = term_end(fs)
+    assert end is not None
+    if left < 0:
+        return [Finding(Level.ERROR, "R8", fs.name, f"任期已于{end.isoformat()}届满，应及时轮换或办理留任", "secretary", fs.id)]
+    if left <= s.term_urgent_days:
+        return [Finding(Level.ERROR, "R8", fs.name, f"任期将于{end.isoformat()}届满（还有{left}天）", "secretary", fs.id)]
+    if left <= s.term_warn_days:
+        return [Finding(Level.WARNING, "R8", fs.name, f"任期将于{end.isoformat()}届满（还有{left}天）", "secretary", fs.id)]
+    return []
+
+
+def best_grade_allowed(absences: int, s: Settings) -> Grade:
+    """R10: unexcused absences cap the annual grade."""
+    if absences >= s.absences_incompetent:
+        return Grade.INCOMPETENT
+    if absences >= s.absences_max_basic:
+        return Grade.BASIC
+    if absences >= s.absences_no_excellent:
+        return Grade.COMPETENT
+    return Grade.EXCELLENT
+
+
+def check_grade(grade: Grade, absences: int, s: Settings, field: str = "年度考核") -> None:
+    """Refuse a grade better than R10 allows (used when the clerk enters an assessment)."""
+    cap = best_grade_allowed(absences, s)
+    if GRADE_ORDER.index(grade) < GRADE_ORDER.index(cap):
+        raise FieldError(field, f"无故不在岗{absences}次，考核等次最高为“{cap.value}”，不能评为“{grade.value}”")
+
+
+def assessment_findings(fs: FirstSecretary, s: Settings) -> list[Finding]:
+    """R10 (grade above the absence cap) and R11 (consequences of a low grade)."""
+    out = []
+    for year in sorted(fs.assessments):
+        grade = fs.assessments[year]
+        absences = fs.absences.get(year, 0)
+        cap = best_grade_allowed(absences, s)
+        if GRADE_ORDER.index(grade) < GRADE_ORDER.index(cap):
+            out.append(Finding(Level.ERROR, "R10", fs.name,
+                               f"{year}年无故不在岗{absences}次，考核最高为“{cap.value}”，现为“{grade.value}”",
+                               "secretary", fs.id))
+        active = fs.status not in (SecretaryStatus.RECALLED, SecretaryStatus.REASSIGNED, SecretaryStatus.LEFT)
+        if grade == Grade.INCOMPETENT and active:
+            out.append(Finding(Level.ERROR, "R11", fs.name, f"{year}年度考核不称职，应启动召回程序", "secretary", fs.id))
+        elif grade == Grade.BASIC and active:
+            out.append(Finding(Level.WARNING, "R11", fs.name, f"{year}年度考核基本称职，应进行约谈提醒", "secretary", fs.id))
+    return out
+
+
+def identity_findings(fs: FirstSecretary) -> list[Finding]:
+    """R21: the ID number is valid and agrees with 出生年月 and 性别."""
+    from .validate import check_id_agreement, normalize_id_number
+
+    if not fs.id_number:
+        return []
+    try:
+        number = normalize_id_number(fs.id_number)
+    except FieldError as err:
+        return [Finding(Level.ERROR, "R21", fs.name, err.detail, "secretary", fs.id)]
+    return [Finding(Level.ERROR, "R21", fs.name, p, "secretary", fs.id)
+            for p in check_id_agreement(number, birth=fs.birth, gender=fs.gender)]
+
+
+def secretary_findings(fs: FirstSecretary, s: Settings, today: date) -> list[Finding]:
+    out = term_findings(fs, s, today) + assessment_findings(fs, s) + identity_findings(fs)
+    if fs.political_status != "中共党员":
+        out.append(Finding(Level.ERROR, "R7", fs.name, f"政治面貌为“{fs.political_status}”，第一书记应为中共党员",
+                           "secretary", fs.id))
+    return out
+
+
+# ---------------------------------------------------------------- R18, R19: acceptance and consolidation
+
+
+def dissatisfied_pct(a: Acceptance) -> float | None:
+    return 100.0 * a.dissatisfied / a.participants if a.participants else None
+
+
+def acceptance_problems(a: Acceptance, s: Settings) -> list[str]:
+    """R18: why an acceptance would not pass (empty = passes)."""
+    problems = []
+    if a.score is None:
+        problems.append("未填写验收得分")
+    elif a.score < s.pass_score:
+        problems.append(f"验收得分{a.score:g}分，低于{s.pass_score}分")
+    pct = dissatisfied_pct(a)
+    if pct is None:
+        problems.append("未填写民主测评人数")
+    elif pct > s.max_dissatisfied_pct:
+        problems.append(f"不满意率{pct:.1f}%，超过{s.max_dissatisfied_pct}%")
+    return problems
+
+
+def suggested_result(a: Acceptance, s: Settings) -> AcceptanceResult:
+    """The result R18 suggests: 合格 when both thresholds hold, 不合格 when the score fails, else 基本合格."""
+    if not acceptance_problems(a, s):
+        return AcceptanceResult.PASS
+    if a.score is not None and a.score < s.pass_score - 10:
+        return AcceptanceResult.FAIL
+    return AcceptanceResult.BASIC
+
+
+def poll_problems(a: Acceptance) -> list[str]:
+    """Poll numbers that cannot be true."""
+    if min(a.participants, a.satisfied, a.basically_satisfied, a.dissatisfied) < 0:
+        return ["测评人数不能为负数"]
+    if a.satisfied + a.basically_satisfied + a.dissatisfied > a.participants:
+        return [f"满意、基本满意、不满意合计{a.satisfied + a.basically_satisfied + a.dissatisfied}人，超过参评人数{a.participants}人"]
+    if a.score is not None and not 0 <= a.score <= 100:
+        return ["验收得分应在0至100分之间"]
+    return []
+
+
+def consolidation_end(case: RectificationCase, s: Settings) -> date | None:
+    """R19: consolidation lasts from sign-off for the configured months."""
+    return case.consolidation_end(s.consolidation_months)

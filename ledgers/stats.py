@@ -1,0 +1,97 @@
+"""Statistics for the 概览 dashboard and the 通报: one pass over the ledger, plain numbers out."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from .ledger import Ledger
+from .matrix import AssignmentMatrix, assignment_matrix
+from .models import CaseState, FirstSecretary, IncomeTier, RectificationCase, SecretaryStatus, Task
+from .rules import days_to_term_end, income_tier
+
+
+@dataclass(frozen=True)
+class OverdueTask:
+    case_id: int
+    village_id: int
+    village: str
+    task: Task
+    days: int  # days past the deadline
+
+
+@dataclass(frozen=True)
+class TermEnding:
+    secretary: FirstSecretary
+    village: str
+    days: int
+
+
+@dataclass
+class Dashboard:
+    today: date
+    villages: int
+    cases_by_state: dict[CaseState, int]
+    overdue: list[OverdueTask]
+    matrix: AssignmentMatrix
+    secretaries_by_status: dict[SecretaryStatus, int]
+    terms_ending: list[TermEnding]
+    tiers: dict[IncomeTier, int]
+    dual_role_ratio: float | None  # 一肩挑 share of villages with a secretary
+    secretary_avg_age: float | None
+    years: list[int] = field(default_factory=list)
+
+    @property
+    def active_cases(self) -> int:
+        return sum(n for s, n in self.cases_by_state.items()
+                   if s not in (CaseState.DISMISSED, CaseState.ARCHIVED, CaseState.RELAPSED))
+
+    @property
+    def overdue_villages(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for o in self.overdue:
+            seen.setdefault(o.village)
+        return list(seen)
+
+
+def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
+    """Figures for the whole ledger, or for the cases of one year (batch)."""
+    today = ledger.today
+    s = ledger.settings
+    cases: list[RectificationCase] = [c for c in ledger.cases() if year is None or c.year == year]
+    by_state = Counter(c.state for c in cases)
+    overdue = []
+    for c in cases:
+        if not c.active:
+            continue
+        for t in c.overdue_tasks(today):
+            assert t.deadline is not None
+            overdue.append(OverdueTask(c.id, c.village_id, ledger.village_name(c.village_id), t,
+                                       (today - t.deadline).days))
+    overdue.sort(key=lambda o: (-o.days, o.village))
+    secretaries = ledger.secretaries()
+    terms = []
+    for fs in secretaries:
+        if fs.status in (SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING):
+            left = days_to_term_end(fs, today)
+            if left is not None and left <= s.term_warn_days:
+                terms.append(TermEnding(fs, ledger.village_name(fs.village_id), left))
+    terms.sort(key=lambda t: t.days)
+    villages = ledger.villages()
+    tiers = Counter(income_tier(v.income(), s) for v in villages)
+    with_secretary = [v for v in villages if v.secretary_name]
+    ages = [v.secretary_age for v in with_secretary if v.secretary_age]
+    return Dashboard(
+        today=today,
+        villages=len(villages),
+        cases_by_state={st: by_state.get(st, 0) for st in CaseState},
+        overdue=overdue,
+        matrix=assignment_matrix(ledger),
+        secretaries_by_status={st: sum(1 for f in secretaries if f.status == st) for st in SecretaryStatus},
+        terms_ending=terms,
+        tiers={t: tiers.get(t, 0) for t in IncomeTier},
+        dual_role_ratio=(sum(v.secretary_is_director for v in with_secretary) / len(with_secretary)
+                         if with_secretary else None),
+        secretary_avg_age=sum(ages) / len(ages) if ages else None,
+        years=sorted({c.year for c in ledger.cases()}),
+    )

@@ -1,0 +1,300 @@
+"""Life cycles: the rectification case and the first-secretary posting (DOMAIN.md).
+
+Each transition has a guard that returns what is missing (hard: the transition is refused with a
+Chinese message naming it) and what is only advisable (soft: warnings the clerk acknowledges).
+``check_*`` only looks; ``apply_*`` changes the object in memory and records history. Saving is the
+ledger service's job, so a refused transition never writes anything.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from .dates import add_months
+from .errors import TransitionRefused
+from .models import (
+    AcceptanceResult,
+    CaseState,
+    FirstSecretary,
+    RecallReason,
+    RectificationCase,
+    Role,
+    SecretaryStatus,
+    Settings,
+    StatusChange,
+    TaskStatus,
+    Transition,
+)
+from .rules import acceptance_problems, consolidation_end, term_end
+
+S = CaseState
+
+
+@dataclass
+class CaseInput:
+    """What a transition's confirm form collects; each guard reads only what it needs."""
+
+    on: date | None = None  # the date of the step (identification, sign-off …); defaults to today
+    who: str = ""
+    reason: str = ""
+    situations: list[str] | None = None
+    situation_note: str | None = None
+    new_deadline: date | None = None
+    approver: str = ""
+    filled_roles: set[Role] = field(default_factory=set)  # 四个一 slots currently filled (from the ledger)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    missing: list[str]
+    warnings: list[str]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.missing
+
+
+Guard = Callable[[RectificationCase, CaseInput, date, Settings], Verdict]
+
+
+def _identify(c: RectificationCase, i: CaseInput, today: date, s: Settings) -> Verdict:
+    missing = []
+    situations = i.situations if i.situations is not None else c.situations
+    note = i.situation_note if i.situation_note is not None else c.situation_note
+    if not situations:
+        missing.append("至少选择一项软弱涣散情形")
+    if "S99" in situations and not note.strip():
+        missing.append("选择“其他”情形须文字说明")
+    if (i.on or c.identified_on) is None:
+        missing.append("认定日期")
+    return Verdict(missing, [])
+
+
+def _dismiss(c: RectificationCase, i: CaseInput, today: date, s: Settings) -> Verdict:
+    return Verdict([] if i.reason.strip() else ["不予认定的理由"], [])
+
+
+def _start(c: RectificationCase, i: CaseInput, today: date, s: Settings) -> Verdict:
+    missing = []
+    if not c.tasks:
+        missing.append("至少一项整改任务（含整改措施、责任人、完成时限）")
+    for n, t in enumerate(c.tasks, 1):
+        lacks = [name for name, ok in (("整改措施", t.measure.strip()), ("责任人", t.owner.strip()),
+                                       ("完成时限", t.deadline)) if not ok]
+        if lacks:
+            missing.append(f"第{n}项任务缺少" + "、".join(lacks))
+    gaps = [r.value for r in Role if r not in i.filled_roles]
+    warnings = ["“四个一”未落实：" + "、".join(gaps)] if gaps else []
+    return Verdict(missing, warnings)
+
+
+def _submit(c: RectificationCase, i: CaseInput, today: date, s: Settings) -> Verdict:
+    open_tasks = [f"第{n}项“{t.problem[:20]}”" for n, t in enumerate(c.tasks, 1) if not t.finished]
+    missing = ["尚未完成（或未注明免于整改说明）的任务：" + "、".join(open_tasks)] if open_tasks else []
+    if not c.tasks:
+        missing.append("没有整改任务")
+    return Verdict(missing, [])
+
+
+def _accept(c: RectificationCase, i: CaseInput, today: date, s: Settings) -> Verdict:
+    a = c.last_acceptance
+    if a is None:
+        return Verdict(["验收记录"], [])
+    if a.result != AcceptanceResult.PASS:
+        return Verdict([f"验收结论为“合格”的验收记录（最近一次为“{a.result.value}”）"], [])
+    return Verdict([], ["按验收标准：" + p for p in acceptance_problems(a, s)])
+
+
+def _rerectify(c: RectificationCase, i: CaseInput, today: date, s: Settings) -> Verdict:
+    missing = []
+    a = c.last_acceptance
+    if a is None or a.result == AcceptanceResult.PASS:
+        missing.append("结论为“不合格”或“基本合格”的验收记录")
+    if i.new_deadline is None:
+        missing.append("重新整改的完成时限")
+    elif i.new_deadline <= (i.on or today):
+        missing.append("重新整改的完成时限应晚于今天")
+    return Verdict(missing, [])
+
+
+def _sign_off(c: RectificationCase, i: CaseInput, today: date, s: Settings) -> Verdict:
+    missing = []
+    if i.on is None:
+        missing.append("销号日期")
+    if not i.approver.strip():
+        missing.append("审批人")
+    return Verdict(missing, [])
+
+
+def _archive(c: RectificationCase, i: CaseInput, today: date, s: Settings) -> Verdict:
+    missing = []
+    end = consolidation_end(c, s)
+    day = i.on or today
+    if end is None or day < end:
+        missing.append(f"巩固提升期未满（至{end.isoformat() if end else '销号后12个月'}）")
+    if not any(not r.relapsed for r in c.reviews):
+        missing.append("至少一次未反弹的“回头看”记录")
+    return Verdict(missing, [])
+
+
+def _relapse(c: RectificationCase, i: CaseInput, today: date, s: Settings) -> Verdict:
+    if any(r.relapsed for r in c.reviews) or i.reason.strip():
+        return Verdict([], [])
+    return Verdict(["标记为“已反弹”的回头看记录，或反弹原因"], [])
+
+
+# (from, to) → (the verb clerks see, guard)
+TRANSITIONS: dict[tuple[CaseState, CaseState], tuple[str, Guard]] = {
+    (S.CANDIDATE, S.IDENTIFIED): ("认定", _identify),
+    (S.CANDIDATE, S.DISMISSED): ("不予认定", _dismiss),
+    (S.IDENTIFIED, S.RECTIFYING): ("启动整顿", _start),
+    (S.RECTIFYING, S.AWAITING_ACCEPTANCE): ("提请验收", _submit),
+    (S.AWAITING_ACCEPTANCE, S.ACCEPTED): ("确认验收合格", _accept),
+    (S.AWAITING_ACCEPTANCE, S.RECTIFYING): ("重新整改", _rerectify),
+    (S.ACCEPTED, S.SIGNED_OFF): ("销号", _sign_off),
+    (S.CONSOLIDATING, S.ARCHIVED): ("归档", _archive),
+    (S.CONSOLIDATING, S.RELAPSED): ("认定反弹", _relapse),
+    (S.ARCHIVED, S.RELAPSED): ("认定反弹", _relapse),
+}
+
+
+def next_states(state: CaseState) -> list[CaseState]:
+    """The states a case in ``state`` may be moved to by the clerk."""
+    return [to for (frm, to) in TRANSITIONS if frm == state]
+
+
+def action_name(frm: CaseState, to: CaseState) -> str:
+    return TRANSITIONS[(frm, to)][0] if (frm, to) in TRANSITIONS else f"转为“{to.value}”"
+
+
+def check_case(c: RectificationCase, to: CaseState, i: CaseInput, today: date, s: Settings) -> Verdict:
+    """What is missing and what is advisable for moving ``c`` to ``to``; never changes ``c``."""
+    entry = TRANSITIONS.get((c.state, to))
+    if entry is None:
+        allowed = "、".join(f"“{t.value}”" for t in next_states(c.state)) or "无"
+        return Verdict([f"当前阶段“{c.state.value}”不能直接转为“{to.value}”（可转为：{allowed}）"], [])
+    return entry[1](c, i, today, s)
+
+
+def apply_case(c: RectificationCase, to: CaseState, i: CaseInput, today: date, s: Settings) -> list[str]:
+    """Move ``c`` to ``to`` in memory, recording history; returns the soft warnings.
+
+    Raises TransitionRefused (nothing changed) when a hard condition fails. A relapse does not create
+    the new linked case here: the ledger service does that, as it needs a new id.
+    """
+    verdict = check_case(c, to, i, today, s)
+    frm = c.state
+    if not verdict.allowed:
+        raise TransitionRefused(action_name(frm, to), verdict.missing)
+    on = i.on or today
+    if to == S.IDENTIFIED:
+        if i.situations is not None:
+            c.situations = list(i.situations)
+        if i.situation_note is not None:
+            c.situation_note = i.situation_note
+        c.identified_on = on
+    elif to == S.DISMISSED:
+        c.dismissed_reason = i.reason
+    elif to == S.RECTIFYING and frm == S.AWAITING_ACCEPTANCE:
+        c.rectify_deadline = i.new_deadline
+    elif to == S.SIGNED_OFF:
+        c.signed_off_on = on
+        c.approver = i.approver
+        for t in c.tasks:
+            t.status = TaskStatus.CLOSED
+    c.state = to
+    reason = i.reason or (f"重新整改，完成时限{i.new_deadline.isoformat()}" if i.new_deadline and to == S.RECTIFYING else "")
+    c.history.append(Transition(on, frm, to, i.who, reason))
+    if to == S.SIGNED_OFF:
+        # Consolidation follows sign-off automatically (DOMAIN.md).
+        end = consolidation_end(c, s)
+        c.state = S.CONSOLIDATING
+        c.history.append(Transition(on, S.SIGNED_OFF, S.CONSOLIDATING, i.who,
+                                    f"自动进入巩固提升期，至{end.isoformat() if end else ''}"))
+    return verdict.warnings
+
+
+# ---------------------------------------------------------------- first secretary postings
+
+F = SecretaryStatus
+
+SECRETARY_TRANSITIONS: dict[tuple[SecretaryStatus, SecretaryStatus], str] = {
+    (F.PROPOSED, F.ACTIVE): "到村任职",
+    (F.ACTIVE, F.TERM_ENDING): "转为期满待轮换",
+    (F.ACTIVE, F.RECALLED): "召回",
+    (F.ACTIVE, F.REASSIGNED): "调整",
+    (F.TERM_ENDING, F.LEFT): "期满离任",
+    (F.TERM_ENDING, F.ACTIVE): "留任",
+    (F.TERM_ENDING, F.RECALLED): "召回",
+    (F.TERM_ENDING, F.REASSIGNED): "调整",
+}
+
+
+@dataclass
+class PostingInput:
+    on: date | None = None
+    who: str = ""
+    reason: str = ""
+    recall_reason: RecallReason | None = None
+    extend_months: int = 0  # 留任: months added to the term
+
+
+def next_secretary_states(status: SecretaryStatus) -> list[SecretaryStatus]:
+    return [to for (frm, to) in SECRETARY_TRANSITIONS if frm == status]
+
+
+def check_secretary(fs: FirstSecretary, to: SecretaryStatus, i: PostingInput, today: date,
+                    s: Settings) -> Verdict:
+    verb = SECRETARY_TRANSITIONS.get((fs.status, to))
+    if verb is None:
+        allowed = "、".join(f"“{t.value}”" for t in next_secretary_states(fs.status)) or "无"
+        return Verdict([f"当前状态“{fs.status.value}”不能转为“{to.value}”（可转为：{allowed}）"], [])
+    missing: list[str] = []
+    if to == F.ACTIVE and fs.status == F.PROPOSED:
+        if fs.village_id is None:
+            missing.append("驻村村名")
+        if fs.arrival is None and i.on is None:
+            missing.append("到村时间")
+        if fs.political_status != "中共党员":
+            missing.append("第一书记应为中共党员")
+    elif to == F.ACTIVE:  # 留任
+        if i.extend_months <= 0:
+            missing.append("留任的延长月数")
+    elif to == F.TERM_ENDING:
+        end = term_end(fs)
+        day = i.on or today
+        if end is None or (end - day).days > s.term_warn_days:
+            missing.append(f"距任期届满不足{s.term_warn_days}天时才能转为期满待轮换")
+    elif to == F.RECALLED:
+        if i.recall_reason is None:
+            missing.append("召回原因")
+        elif i.recall_reason == RecallReason.OTHER and not i.reason.strip():
+            missing.append("召回原因为“其他”时须文字说明")
+    elif to == F.REASSIGNED and not i.reason.strip():
+        missing.append("调整原因")
+    return Verdict(missing, [])
+
+
+def apply_secretary(fs: FirstSecretary, to: SecretaryStatus, i: PostingInput, today: date, s: Settings) -> None:
+    """Move a posting to ``to`` in memory, recording history; TransitionRefused when not allowed."""
+    verdict = check_secretary(fs, to, i, today, s)
+    frm = fs.status
+    if not verdict.allowed:
+        raise TransitionRefused(SECRETARY_TRANSITIONS.get((frm, to), f"转为“{to.value}”"), verdict.missing)
+    on = i.on or today
+    reason = i.reason
+    if to == F.ACTIVE and frm == F.PROPOSED:
+        if fs.arrival is None:
+            fs.arrival = on
+    elif to == F.ACTIVE:
+        end = term_end(fs)
+        fs.term_months += i.extend_months
+        fs.term_end = add_months(end, i.extend_months) if fs.term_end and end else None
+        reason = reason or f"留任{i.extend_months}个月"
+    elif to == F.RECALLED:
+        fs.recall_reason = i.recall_reason
+        assert i.recall_reason is not None
+        reason = i.recall_reason.value + (f"：{i.reason}" if i.reason else "")
+    fs.status = to
+    fs.history.append(StatusChange(on, frm, to, reason, i.who))

@@ -1,0 +1,247 @@
+"""党建台账 command line: ``python main.py`` opens the app; subcommands serve scripts and quick answers.
+
+The ledger file is ``--db PATH``, else ``$DANGJIAN_DB``, else the per-user data directory. Errors are
+one Chinese line on stderr and a non-zero exit status, never a traceback.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ledgers.errors import LedgerError, StoreLocked
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def clerk_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn clerk-facing errors into one line on stderr; programming errors still surface."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except LedgerError as err:
+            _fail(f"错误：{err}")
+        except PermissionError as err:
+            _fail(f"错误：没有权限读写文件 {err.filename}（文件可能正被 Word/WPS 打开）。")
+        except OSError as err:
+            _fail(f"错误：文件操作失败：{err.strerror or err}（{err.filename or ''}）。")
+        except KeyboardInterrupt:
+            _fail("已中断。", 130)
+
+    return wrapper
+
+
+class Context:
+    def __init__(self, db: Path, today: date | None) -> None:
+        self.db = db
+        self.today = today
+
+    def open(self, *, read_only: bool = False):
+        from ledgers.ledger import Ledger
+
+        return Ledger.open(self.db, today=self.today, read_only=read_only)
+
+
+def _parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if not value:
+        return None
+    from ledgers.validate import parse_date
+
+    try:
+        return parse_date(value, "--today")
+    except LedgerError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="DANGJIAN_DB",
+              help="账本文件（默认：环境变量 DANGJIAN_DB，或用户数据目录）")
+@click.option("--today", callback=_parse_today, hidden=True, envvar="DANGJIAN_TODAY",
+              help="以指定日期作为“今天”（测试、补录用）")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None, today: date | None) -> None:
+    """党建台账：软弱涣散村党组织整顿、“四个一”、第一书记花名册与公文。"""
+    from ledgers.ledger import default_db_path
+
+    ctx.obj = Context(db or default_db_path(), today)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(tui)
+
+
+@cli.command()
+@click.pass_obj
+@clerk_errors
+def tui(obj: Context) -> None:
+    """打开台账程序（默认）。"""
+    from tui.app import make_app
+
+    app = make_app(obj.db, today=obj.today)
+    app.run()
+    code = getattr(app, "return_code", 0) or 0
+    if code:
+        sys.exit(code)
+
+
+@cli.command()
+@click.option("--scale", type=click.Choice(["township", "county", "prefecture"]), default="township",
+              show_default=True, help="规模：乡镇（演示）、县、市州（性能测试）")
+@click.option("--force", is_flag=True, help="账本已有数据时先清空再载入")
+@click.pass_obj
+@clerk_errors
+def demo(obj: Context, scale: str, force: bool) -> None:
+    """载入虚构的演示数据（青石镇）。"""
+    from ledgers.demo import clear_ledger, load_demo
+
+    with obj.open() as ledger:
+        if not ledger.is_empty():
+            if not force:
+                _fail(f"错误：账本 {obj.db} 已有数据，未做改动。如确需覆盖，请加 --force（可用 undo 撤销）。")
+            clear_ledger(ledger)
+        counts = load_demo(ledger, scale)
+    click.echo(f"已载入演示数据到 {obj.db}：" + "，".join(
+        f"{label}{counts.get(key, 0)}" for key, label in (("villages", "村"), ("cases", "整顿案卷"),
+                                                          ("secretaries", "第一书记"), ("assignments", "包联记录"))))
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.option("--limit", default=5, show_default=True, help="最多显示几个村")
+@click.option("--no-mask", is_flag=True, help="显示完整的手机号")
+@click.pass_obj
+@clerk_errors
+def lookup(obj: Context, query: str, as_json: bool, limit: int, no_mask: bool) -> None:
+    """按村名、全拼或拼音首字母查询村的情况，如：lookup qsc"""
+    from ledgers.status import village_status
+
+    with obj.open(read_only=True) as ledger:
+        hits = ledger.lookup(query, limit)
+        statuses = [village_status(ledger, h.village_id) for h in hits]
+    if as_json:
+        click.echo(json.dumps([s.to_json(unmask=no_mask) for s in statuses], ensure_ascii=False, indent=2))
+        return
+    if not statuses:
+        _fail(f"没有找到与“{query}”匹配的村。", 1)
+    from tui.cli_render import print_status_cards
+
+    print_status_cards(statuses, unmask=no_mask)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+@clerk_errors
+def check(obj: Context, as_json: bool) -> None:
+    """检查账本完整性和各项规则；有完整性错误时退出码为 1。"""
+    from ledgers.check import check_ledger
+
+    with obj.open(read_only=True) as ledger:
+        report = check_ledger(ledger)
+    if as_json:
+        click.echo(json.dumps({
+            "ok": report.ok,
+            "integrity": [dict(level=f.level.value, rule=f.rule, subject=f.subject, message=f.message)
+                          for f in report.integrity],
+            "findings": [dict(level=f.level.value, rule=f.rule, subject=f.subject, message=f.message)
+                         for f in report.findings],
+        }, ensure_ascii=False, indent=2))
+    else:
+        from tui.cli_render import print_check
+
+        print_check(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.pass_obj
+@clerk_errors
+def backup(obj: Context) -> None:
+    """立即备份账本。"""
+    with obj.open() as ledger:
+        path = ledger.store.backup("manual")
+    click.echo(f"已备份到 {path}")
+
+
+@cli.command()
+@click.argument("backup_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--list", "list_only", is_flag=True, help="只列出备份")
+@click.pass_obj
+@clerk_errors
+def restore(obj: Context, backup_file: Path | None, list_only: bool) -> None:
+    """从备份恢复（默认最新的备份）；恢复前会先备份当前账本。"""
+    from ledgers.store import Store
+
+    if list_only:
+        with obj.open(read_only=True) as ledger:
+            for p in ledger.store.backups():
+                click.echo(str(p))
+        return
+    store = Store.open_for_restore(obj.db) if hasattr(Store, "open_for_restore") else None
+    if store is None:
+        with obj.open() as ledger:
+            path = ledger.restore(backup_file)
+    else:
+        with store:
+            path = store.restore(backup_file)
+    click.echo(f"已从 {path} 恢复账本 {obj.db}")
+
+
+@cli.command()
+@click.pass_obj
+@clerk_errors
+def undo(obj: Context) -> None:
+    """撤销最近一次修改。"""
+    with obj.open() as ledger:
+        entry = ledger.undo()
+    if entry is None:
+        _fail("没有可以撤销的修改。", 1)
+    assert entry is not None
+    click.echo(f"已撤销：{entry.summary}（{entry.at}，{entry.who}）")
+
+
+@cli.command()
+@click.option("-n", "count", default=20, show_default=True, help="显示最近几条")
+@click.pass_obj
+@clerk_errors
+def log(obj: Context, count: int) -> None:
+    """显示修改记录（审计日志）。"""
+    with obj.open(read_only=True) as ledger:
+        entries = ledger.audit(count)
+    for e in entries:
+        flag = "（已撤销）" if e.undone else ""
+        click.echo(f"#{e.seq}  {e.at}  {e.who}  {e.summary}{flag}  [{len(e.changes)}项]")
+
+
+def _register_optional_commands() -> None:
+    """Commands that live with their feature (exporters), added when present."""
+    try:
+        from exporters.cli import export
+    except ImportError:
+        return
+    cli.add_command(export)
+
+
+_register_optional_commands()
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except StoreLocked as err:  # pragma: no cover - clerk_errors handles it inside commands
+        _fail(f"错误：{err}")
+
+
+if __name__ == "__main__":
+    main()

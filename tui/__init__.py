@@ -1,0 +1,1 @@
+"""The Textual app and the rich renderings shared with the command line."""

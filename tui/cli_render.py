@@ -1,0 +1,71 @@
+"""Rich renderings for the command line: the village status card and the check report.
+
+User text goes in as ``Text`` objects, never as markup, so a name like ``[red]张三`` prints literally.
+"""
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ledgers.check import CheckReport
+from ledgers.models import Level
+from ledgers.status import VillageStatus
+from ledgers.validate import mask_phone
+
+LEVEL_STYLE = {Level.ERROR: "bold red", Level.WARNING: "yellow", Level.INFO: "cyan"}
+
+
+def status_card(st: VillageStatus, *, unmask: bool = False) -> Panel:
+    v = st.village
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+
+    def row(label: str, value: str | Text) -> None:
+        facts.add_row(label, value if isinstance(value, Text) else Text(value))
+
+    row("乡镇", v.township)
+    row("人口/户数", f"{v.population}人 / {v.households}户")
+    row("党组织", f"{v.org_name}（{v.org_type.value}），正式党员{v.full_members}名、预备党员{v.probationary_members}名")
+    row("书记", f"{v.secretary_name}，{v.secretary_age or '?'}岁，{v.secretary_education}"
+        + ("，一肩挑" if v.secretary_is_director else ""))
+    income = v.income()
+    row("集体经济", f"{income if income is not None else '未填报'}元（{st.tier.value}）")
+    if st.case is None:
+        row("整顿", "无进行中的整顿案卷")
+    else:
+        c = st.case
+        row("整顿", f"{c.year}年 {c.state.value}，任务{c.tasks_done}/{len(c.tasks)}")
+        for t in st.overdue:
+            row("", Text(f"逾期：{t.problem}（期限{t.deadline}，{t.owner}）", style="red"))
+    for role, h in st.slots.items():
+        row(role.value, Text("未落实", style="bold red") if h is None else Text(f"{h.name}（{h.detail}）"))
+    if st.secretary is not None:
+        fs = st.secretary
+        phone = fs.phone if unmask else mask_phone(fs.phone)
+        row("驻村第一书记", f"{fs.name}，{fs.dispatching_unit}，{fs.status.value}，任期至{st.secretary_term_end or '?'}，{phone}")
+    row("经费", st.funds)
+    findings = [Text(f"[{f.rule}] {f.message}", style=LEVEL_STYLE[f.level]) for f in st.findings]
+    return Panel(Group(facts, *findings), title=Text(f"{v.name}（{v.kind.value}）", style="bold"), expand=False)
+
+
+def print_status_cards(statuses: list[VillageStatus], *, unmask: bool = False) -> None:
+    console = Console()
+    for st in statuses:
+        console.print(status_card(st, unmask=unmask))
+
+
+def print_check(report: CheckReport) -> None:
+    console = Console()
+    if report.integrity:
+        console.print(Text(f"完整性错误 {len(report.integrity)} 项：", style="bold red"))
+        for f in report.integrity:
+            console.print(Text(f"  {f.subject}：{f.message}", style="red"))
+    else:
+        console.print(Text("完整性检查通过。", style="green"))
+    counts = {lvl: sum(1 for f in report.findings if f.level == lvl) for lvl in Level}
+    console.print(Text("规则检查：" + "，".join(f"{lvl.value}{n}项" for lvl, n in counts.items())))
+    for f in report.findings:
+        console.print(Text(f"  [{f.rule}] {f.subject}：{f.message}", style=LEVEL_STYLE[f.level]))

@@ -1,0 +1,1 @@
+"""One form (ModalScreen) per module."""

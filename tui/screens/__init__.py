@@ -1,0 +1,1 @@
+"""One top-level screen per module."""
