@@ -28,25 +28,27 @@ def _err(subject: str, msg: str, kind: str = "", ref: int = 0) -> Finding:
 def integrity_problems(ledger: Ledger) -> list[Finding]:
     out = []
     villages = {v.id: v for v in ledger.villages()}
-    for c in ledger.cases():
+    cases = ledger.cases()  # each call deep-copies every case: take them once
+    secretaries = ledger.secretaries()
+    case_ids = {c.id for c in cases}
+    for c in cases:
         if c.village_id not in villages:
             out.append(_err(f"整顿案卷#{c.id}", f"引用的村（编号{c.village_id}）不存在", "case", c.id))
-        if c.relapse_of is not None:
-            try:
-                ledger.case(c.relapse_of)
-            except Exception:
-                out.append(_err(f"整顿案卷#{c.id}", f"关联的原案卷#{c.relapse_of}不存在", "case", c.id))
-    active = Counter(c.village_id for c in ledger.cases() if c.active)
+        if c.relapse_of is not None and c.relapse_of not in case_ids:
+            out.append(_err(f"整顿案卷#{c.id}", f"关联的原案卷#{c.relapse_of}不存在", "case", c.id))
+        if c.relapsed_into is not None and c.relapsed_into not in case_ids:
+            out.append(_err(f"整顿案卷#{c.id}", f"反弹后转入的案卷#{c.relapsed_into}不存在", "case", c.id))
+    active = Counter(c.village_id for c in cases if c.active)
     for vid, n in active.items():
         if n > 1:
             out.append(_err(ledger.village_name(vid) or f"村#{vid}", f"同时有{n}个未结束的整顿案卷", "village", vid))
-    for fs in ledger.secretaries():
+    for fs in secretaries:
         if fs.village_id is not None and fs.village_id not in villages:
             out.append(_err(fs.name, f"驻村（编号{fs.village_id}）不存在", "secretary", fs.id))
-    ids = Counter(fs.id_number for fs in ledger.secretaries() if fs.id_number)
+    ids = Counter(fs.id_number for fs in secretaries if fs.id_number)
     for number, n in ids.items():
         if n > 1:
-            names = "、".join(f.name for f in ledger.secretaries() if f.id_number == number)
+            names = "、".join(f.name for f in secretaries if f.id_number == number)
             out.append(_err(names, f"{n}条花名册记录的身份证号相同", "secretary"))
     names = Counter((v.township, v.name) for v in villages.values())
     for (township, name), n in names.items():

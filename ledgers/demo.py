@@ -7,6 +7,7 @@ Cases are walked through the real workflow (``apply_case``), so their histories 
 """
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -14,7 +15,7 @@ from typing import Any
 
 from . import workflow
 from .dates import add_months
-from .ledger import Ledger
+from .ledger import DATA_DIR, Ledger
 from .models import (
     Acceptance,
     AcceptanceResult,
@@ -32,6 +33,7 @@ from .models import (
     Role,
     SecretaryStatus,
     Settings,
+    Situation,
     Task,
     TaskStatus,
     Transition,
@@ -44,6 +46,13 @@ from .models import (
 from .validate import random_id_number
 
 SCALES = ("township", "county", "prefecture")
+# The generated scales (benchmarks rely on these sizes): a county of 12 townships × 25 = 300 villages;
+# a prefecture of 60 × 34 = 2,040 villages, 500 cases of 5 tasks each, 1,500 first secretaries and at
+# least 5,000 progress reports (seed 002: 1,347 villages, 1,487 with dispatched cadres).
+SIZES: dict[str, dict[str, int]] = {
+    "county": dict(townships=12, villages_per=25, cases=60, secretaries=150, reports=600),
+    "prefecture": dict(townships=60, villages_per=34, cases=500, secretaries=1500, reports=5000),
+}
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰辉建国志红梅林海波宁鹏飞斌宇浩凯健俊帆云峰文晓东亮成雪琳春晨欣"
@@ -63,6 +72,14 @@ PROBLEMS = [
     ("信访矛盾集中，调处不及时", "建立矛盾纠纷排查调处机制，包组干部每周走访"),
     ("党员活动阵地设施陈旧", "改造村级党群服务中心，配齐设施设备"),
 ]
+
+
+def batch_years(today: date) -> tuple[int, int]:
+    """(last batch, current batch). A batch is listed in spring; last year's must have had its 12-month
+    consolidation (signed off in early October) before today, or its archived cases would be dated
+    in the future. Before mid-October both batches are therefore a year earlier."""
+    y = today.year
+    return (y - 1, y) if today >= date(y, 10, 15) else (y - 2, y - 1)
 
 
 class Demo:
@@ -289,23 +306,25 @@ def township_records(today: date, township: str = "青石镇") -> Iterator[tuple
 
     # Cases: last year's batch walked to its end states, this year's spread over the working states.
     C = CaseState
+    last_year, this_year = batch_years(today)
     last = [(13, C.ARCHIVED), (14, C.CONSOLIDATING), (15, C.RELAPSED), (16, C.DISMISSED), (17, C.ARCHIVED)]
     this = [(0, C.RECTIFYING, {"overdue": 2}), (1, C.RECTIFYING, {"rerectified": True}), (2, C.AWAITING_ACCEPTANCE, {}),
             (3, C.ACCEPTED, {}), (5, C.IDENTIFIED, {}), (7, C.CANDIDATE, {}), (8, C.RECTIFYING, {"overdue": 1}),
             (10, C.RECTIFYING, {})]
     cases: dict[int, RectificationCase] = {}
     for vi, state in last:
-        c = d.case_to(villages[vi], y - 1, state, relapse_reviewed=state == C.RELAPSED)
+        c = d.case_to(villages[vi], last_year, state, relapse_reviewed=state == C.RELAPSED)
         cases[vi] = c
         yield "cases", c
     for vi, state, kw in this:
-        c = d.case_to(villages[vi], y, state, **kw)
+        c = d.case_to(villages[vi], this_year, state, **kw)
         cases[vi] = c
         yield "cases", c
     relapsed = cases[15]
-    reopened = RectificationCase(villages[15].id, y, f"{y}年（反弹）", problem_summary=relapsed.reviews[-1].finding,
-                                 relapse_of=relapsed.id)
-    reopened.history.append(Transition(relapsed.reviews[-1].on, None, C.CANDIDATE, "党建办", f"由{y - 1}年案卷反弹转入"))
+    relapsed_on = relapsed.reviews[-1].on  # the new case is of the year it relapsed in, as move_case does
+    reopened = RectificationCase(villages[15].id, relapsed_on.year, f"{relapsed_on.year}年（反弹）",
+                                 problem_summary=relapsed.reviews[-1].finding, relapse_of=relapsed.id)
+    reopened.history.append(Transition(relapsed_on, None, C.CANDIDATE, "党建办", f"由{last_year}年案卷反弹转入"))
     yield "cases", reopened
     relapsed.relapsed_into = reopened.id
     yield "cases", relapsed  # again, now with the link (same id: replaced)
@@ -318,14 +337,15 @@ def township_records(today: date, township: str = "青石镇") -> Iterator[tuple
         v = villages[vi]
         since = d.days_ago(200 + 7 * n)
         yield "assignments", Assignment(v.id, Role.COUNTY_LEADER, county[n % 4].id, since)
-        if vi != 8:  # 杨家坪村: no township leader yet → a gap
+        if vi != 8:  # 河东村: no township leader yet → a gap
             yield "assignments", Assignment(v.id, Role.TOWNSHIP_LEADER, town[n % 6].id, since)
         fs = fs_by_village.get(v.id)
         if fs is not None and fs.status in (SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING):
             yield "assignments", Assignment(v.id, Role.FIRST_SECRETARY, fs.id, fs.arrival)
         if vi != 10:  # 东风村: no paired unit → a gap
             yield "assignments", Assignment(v.id, Role.PAIRED_UNIT, units[n % len(units)].id, since)
-    # Conflicts: the first secretary of 青山村 is also listed for 河东村; the recalled one still holds a slot.
+    # Conflicts: the first secretary of 青山村 is also listed for 东风村 (which thereby has two in its slot);
+    # the recalled one (金沙村) still holds 枫林村's slot.
     yield "assignments", Assignment(villages[10].id, Role.FIRST_SECRETARY, secretaries[0].id, d.days_ago(30))
     yield "assignments", Assignment(villages[14].id, Role.FIRST_SECRETARY, secretaries[10].id, d.days_ago(300))
 
@@ -335,7 +355,7 @@ def generated_records(today: date, *, townships: int, villages_per: int, cases: 
     """A large fictional county or prefecture for benchmarks, with the same shapes as the demo."""
     d = Demo(today, seed)
     r = d.rng
-    y = today.year
+    last_year, this_year = batch_years(today)
     yield "settings", Settings(township="青川县", county="青川县", party_committee="中共青川县委员会",
                                doc_prefix="青县发", clerk="党建办", rural_income_per_capita=18_500, id=1)
     township_names = [f"{a}{b}镇" for a in "青石白云金山龙泉凤凰太平清水红星永安" for b in "河桥坪岭湾口"][:townships]
@@ -368,21 +388,31 @@ def generated_records(today: date, *, townships: int, villages_per: int, cases: 
     case_villages = r.sample(all_villages, min(cases, len(all_villages)))
     fs_by_village = {fs.village_id: fs for fs in fss}
     made = 0
-    per_case = max(1, reports // max(1, cases))
+    unstarted = (CaseState.CANDIDATE, CaseState.IDENTIFIED)
+    # Progress reports only exist from the start of rectification: spread ``reports`` over those cases.
+    started = sum(1 for n in range(len(case_villages)) if states[n % len(states)] not in unstarted)
+    per_case = max(1, -(-reports // max(1, started)))
     for n, v in enumerate(case_villages):
         state = states[n % len(states)]
-        year = y - 1 if state == CaseState.CONSOLIDATING else y
+        year = last_year if state == CaseState.CONSOLIDATING else this_year
         c = d.case_to(v, year, state, overdue=1 if n % 5 == 0 else 0)
-        while len(c.tasks) < 5 and c.tasks:
+        if not c.tasks:  # the problem list is drafted while a case is listed or identified
+            c.tasks = d.tasks(5, today)
+            for t in c.tasks:
+                t.status = TaskStatus.NOT_STARTED
+        while len(c.tasks) < 5:
             base = c.tasks[-1]
             c.tasks.append(Task(base.problem, base.measure, base.leader, d.person(), base.deadline, base.status,
                                 base.done_on, base.evidence, id=len(c.tasks) + 1))
-        if c.state not in (CaseState.CANDIDATE, CaseState.IDENTIFIED):
-            start = c.history[-1].on
+        if c.state not in unstarted:
+            # Weekly reports from the start of rectification until it was submitted (or today).
+            start = next(t.on for t in c.history if t.to_state == CaseState.RECTIFYING)
+            until = next((t.on for t in c.history if t.from_state == CaseState.RECTIFYING), today)
             while len(c.progress) < per_case and made < reports:
-                c.progress.append(ProgressReport(min(today, start + timedelta(days=7 * len(c.progress))),
+                c.progress.append(ProgressReport(min(until, start + timedelta(days=7 * len(c.progress))),
                                                  "按计划推进整改任务，召开会议研究部署", "包村干部"))
                 made += 1
+            c.progress.sort(key=lambda p: p.on)
         yield "cases", c
         if c.state != CaseState.CANDIDATE:
             since = d.days_ago(100)
@@ -400,17 +430,28 @@ def load_demo(ledger: Ledger, scale: str = "township") -> dict[str, int]:
     today = ledger.today
     if scale == "township":
         records = township_records(today)
-    elif scale == "county":
-        records = generated_records(today, townships=12, villages_per=25, cases=60, secretaries=150, reports=600)
-    elif scale == "prefecture":
-        records = generated_records(today, townships=60, villages_per=34, cases=500, secretaries=1500, reports=5000)
+    elif scale in SIZES:
+        records = generated_records(today, **SIZES[scale])
     else:
         raise ValueError(scale)
-    counts = ledger.bulk_load(f"载入演示数据（{ {'township': '乡镇', 'county': '县', 'prefecture': '市州'}[scale]}规模）",
-                              records)
-    # The seeded situation table of a new file survives; a file that had none gets it now.
+    # A record may be yielded twice (the relapsed case, again with its link): count objects, not puts.
+    # Keeping them in ``seen`` also keeps ``id()`` unique while the load runs.
+    seen: dict[str, dict[int, Any]] = {}
+
+    def tracked() -> Iterator[tuple[str, Any]]:
+        for collection, obj in records:
+            seen.setdefault(collection, {})[id(obj)] = obj
+            yield collection, obj
+
+    ledger.bulk_load(f"载入演示数据（{ {'township': '乡镇', 'county': '县', 'prefecture': '市州'}[scale]}规模）",
+                     tracked())
+    counts = {collection: len(objs) for collection, objs in seen.items()}
+    # The seeded situation table of a new file survives; a file that had none (its initialisation was
+    # undone) gets it now — the table only: ``_seed_reference_data`` would also reset the settings
+    # the demo just loaded to the defaults.
     if not ledger.situations():
-        ledger._seed_reference_data()
+        rows = json.loads((DATA_DIR / "situations.json").read_text(encoding="utf-8"))
+        ledger.bulk_load("初始化：软弱涣散情形表", (("situations", Situation(**row)) for row in rows))
     return counts
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .errors import NotFound
 from .ledger import Holder, Ledger
 from .models import ENDED_SECRETARY_STATES, RectificationCase, Role, Village
 
@@ -63,7 +64,10 @@ def find_conflicts(ledger: Ledger, day: date) -> list[Conflict]:
         if a.role == Role.FIRST_SECRETARY:
             by_secretary.setdefault(a.holder_id, []).append(a.village_id)
     for fs_id, villages in by_secretary.items():
-        fs = ledger.secretary(fs_id)
+        try:
+            fs = ledger.secretary(fs_id)
+        except NotFound:
+            continue  # a dangling reference: ``check.integrity_problems`` reports it on its own
         if len(set(villages)) > 1:
             names = "、".join(ledger.village_name(v) for v in sorted(set(villages)))
             for v in sorted(set(villages)):

@@ -46,7 +46,8 @@ class Finding:
 def _wan(amount: int) -> str:
     """Money the way circulars write it: 2万元, 2.5万元, 5000元."""
     if amount >= 10_000:
-        text = f"{amount / 10_000:.2f}".rstrip("0").rstrip(".")
+        # Four decimals keep every yuan: 49,999 must not print as "5万元" next to "不足5万元".
+        text = f"{amount / 10_000:.4f}".rstrip("0").rstrip(".")
         return f"{text}万元"
     return f"{amount}元"
 
@@ -69,13 +70,15 @@ def org_findings(v: Village, s: Settings, today: date) -> list[Finding]:
     # R2: size and form should match (warnings, not errors).
     elif v.org_type == OrgType.JOINT_BRANCH:
         add(Level.INFO, "R2", f"正式党员{full}名，已达{s.min_members_own_branch}名，可单独成立党支部")
-    if members >= s.committee_members and v.org_type != OrgType.COMMITTEE:
+    can_committee = members >= s.committee_members
+    if can_committee and v.org_type != OrgType.COMMITTEE:
         add(Level.INFO, "R2", f"党员{members}名，可设党委")
-    elif s.general_branch_members <= members and v.org_type == OrgType.BRANCH:
-        # R3: a branch above the limit should split or become a general branch.
+    if v.org_type == OrgType.BRANCH:
+        # R3 stands on its own: a 党支部 above the limit should split, whatever R2 also says (a branch
+        # of 104 gets both "可设党委" and the split advice; a lowered split limit still applies).
         if members > s.split_branch_over:
             add(Level.WARNING, "R3", f"党员{members}名，可设党总支（党支部党员超过{s.split_branch_over}名，建议分设党支部或成立党总支）")
-        else:
+        elif members >= s.general_branch_members and not can_committee:
             add(Level.INFO, "R2", f"党员{members}名，可设党总支")
     if v.org_type == OrgType.GENERAL_BRANCH and members < s.general_branch_members:
         add(Level.WARNING, "R2", f"党员{members}名，不足{s.general_branch_members}名，一般不设党总支")
@@ -269,10 +272,10 @@ def assessment_findings(fs: FirstSecretary, s: Settings) -> list[Finding]:
 
 def identity_findings(fs: FirstSecretary) -> list[Finding]:
     """R21: the ID number is valid and agrees with 出生年月 and 性别."""
-    from .validate import check_id_agreement, normalize_id_number
-
     if not fs.id_number:
         return []
+    from .validate import check_id_agreement, normalize_id_number
+
     try:
         number = normalize_id_number(fs.id_number)
     except FieldError as err:

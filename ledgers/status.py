@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from .errors import NotFound
 from .ledger import Holder, Ledger
 from .models import FirstSecretary, IncomeTier, RectificationCase, Role, Task, Village
 from .rules import Finding, income_tier, secretary_findings, slot_findings, term_end, village_findings, village_funds
@@ -77,7 +78,10 @@ def village_status(ledger: Ledger, village_id: int) -> VillageStatus:
     case = active[-1] if active else None
     slots = ledger.slots(village_id)
     fs_holder = slots[Role.FIRST_SECRETARY]
-    secretary = ledger.secretary(fs_holder.holder_id) if fs_holder else None
+    try:
+        secretary = ledger.secretary(fs_holder.holder_id) if fs_holder else None
+    except NotFound:  # the slot points at a deleted roster entry; the card must still show
+        secretary = None
     if secretary is None:  # a stationed first secretary need not hold a 四个一 slot
         posted = [f for f in ledger.secretaries() if f.village_id == village_id and f.status.value in ("在岗", "期满待轮换")]
         secretary = posted[0] if posted else None

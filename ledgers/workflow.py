@@ -132,7 +132,7 @@ def _archive(c: RectificationCase, i: CaseInput, today: date, s: Settings) -> Ve
     end = consolidation_end(c, s)
     day = i.on or today
     if end is None or day < end:
-        missing.append(f"巩固提升期未满（至{end.isoformat() if end else '销号后12个月'}）")
+        missing.append(f"巩固提升期未满（至{end.isoformat() if end else f'销号后{s.consolidation_months}个月'}）")
     if not any(not r.relapsed for r in c.reviews):
         missing.append("至少一次未反弹的“回头看”记录")
     return Verdict(missing, [])
@@ -174,7 +174,16 @@ def check_case(c: RectificationCase, to: CaseState, i: CaseInput, today: date, s
     if entry is None:
         allowed = "、".join(f"“{t.value}”" for t in next_states(c.state)) or "无"
         return Verdict([f"当前阶段“{c.state.value}”不能直接转为“{to.value}”（可转为：{allowed}）"], [])
-    return entry[1](c, i, today, s)
+    verdict = entry[1](c, i, today, s)
+    return _not_in_future(verdict, i.on, today)
+
+
+def _not_in_future(verdict: Verdict, on: date | None, today: date) -> Verdict:
+    """A step cannot be dated after today: a future date would also slip past the guards that
+    compare it with a deadline (archiving "after" the consolidation period, term-ending)."""
+    if on is not None and on > today:
+        return Verdict(verdict.missing + [f"日期不能晚于今天（填写的是{on.isoformat()}）"], verdict.warnings)
+    return verdict
 
 
 def apply_case(c: RectificationCase, to: CaseState, i: CaseInput, today: date, s: Settings) -> list[str]:
@@ -193,7 +202,8 @@ def apply_case(c: RectificationCase, to: CaseState, i: CaseInput, today: date, s
             c.situations = list(i.situations)
         if i.situation_note is not None:
             c.situation_note = i.situation_note
-        c.identified_on = on
+        # An identification date already on the case (typed in the form earlier) is kept.
+        c.identified_on = i.on or c.identified_on or today
     elif to == S.DISMISSED:
         c.dismissed_reason = i.reason
     elif to == S.RECTIFYING and frm == S.AWAITING_ACCEPTANCE:
@@ -273,7 +283,7 @@ def check_secretary(fs: FirstSecretary, to: SecretaryStatus, i: PostingInput, to
             missing.append("召回原因为“其他”时须文字说明")
     elif to == F.REASSIGNED and not i.reason.strip():
         missing.append("调整原因")
-    return Verdict(missing, [])
+    return _not_in_future(Verdict(missing, []), i.on, today)
 
 
 def apply_secretary(fs: FirstSecretary, to: SecretaryStatus, i: PostingInput, today: date, s: Settings) -> None:
