@@ -1,11 +1,13 @@
-"""Base for section screens: header, tab bar, read-only banner, the body, footer.
+"""Bases for screens: commands from the registry, and the section frame (header, tab bar,
+read-only banner, body, footer).
 
-Subclasses implement ``compose_body`` and ``refresh_data`` and list their keys in ``COMMANDS``
-(tui/commands.py), from which their BINDINGS and help lines are derived.
+Subclasses list their keys in ``COMMANDS_LIST`` (``tui.commands.Command``), from which their
+BINDINGS, footer entries and help lines are derived. Section screens implement ``compose_body``
+and ``refresh_data``.
 """
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -15,40 +17,31 @@ from ledgers.ledger import Ledger
 
 from ..commands import Command
 
+if TYPE_CHECKING:
+    from ..app import LedgerApp
 
-class SectionScreen(Screen):
-    """A top-level section (概览, 村情 …)."""
 
-    MODE: ClassVar[str] = ""
+class CommandScreen(Screen):
+    """A screen whose bindings come from its ``COMMANDS_LIST``."""
+
     COMMANDS_LIST: ClassVar[tuple[Command, ...]] = ()
+    HELP_TITLE: ClassVar[str] = ""  # heading of this screen's keys on the help screen
 
     def __init_subclass__(cls, **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
-        # Derive bindings from the one definition of each command.
-        cls.BINDINGS = [c.binding() for c in cls.COMMANDS_LIST]
+        # Set BINDINGS *before* Textual merges them in DOMNode.__init_subclass__.
+        if "COMMANDS_LIST" in cls.__dict__:
+            cls.BINDINGS = [c.binding() for c in cls.COMMANDS_LIST]
+        super().__init_subclass__(**kwargs)  # type: ignore[arg-type]
+
+    @property
+    def ledger_app(self) -> LedgerApp:
+        return self.app  # type: ignore[return-value]
 
     @property
     def ledger(self) -> Ledger:
-        ledger = self.app.ledger  # type: ignore[attr-defined]
+        ledger = self.ledger_app.ledger
         assert ledger is not None
         return ledger
-
-    def compose(self) -> ComposeResult:
-        from ..widgets.tabbar import TabBar
-
-        yield Header()
-        yield TabBar(self.app.sections, self.MODE)  # type: ignore[attr-defined]
-        reason = self.app.read_only_reason  # type: ignore[attr-defined]
-        if reason:
-            yield Static(reason, id="readonly-banner", markup=False)
-        yield from self.compose_body()
-        yield Footer()
-
-    def compose_body(self) -> ComposeResult:
-        raise NotImplementedError
-
-    def refresh_data(self) -> None:
-        """Re-read from the ledger after a change (or an undo) anywhere in the app."""
 
     def check_writable(self) -> bool:
         """True when changes are allowed; otherwise tells the clerk why not."""
@@ -56,3 +49,26 @@ class SectionScreen(Screen):
             self.notify("只读模式：另一位同事正在使用该账本，不能修改。", severity="warning", markup=False)
             return False
         return True
+
+    def refresh_data(self) -> None:
+        """Re-read from the ledger after a change (or an undo) anywhere in the app."""
+
+
+class SectionScreen(CommandScreen):
+    """A top-level section (概览, 村情 …)."""
+
+    MODE: ClassVar[str] = ""
+
+    def compose(self) -> ComposeResult:
+        from ..widgets.tabbar import TabBar
+
+        yield Header()
+        yield TabBar(self.ledger_app.sections, self.MODE)
+        reason = self.ledger_app.read_only_reason
+        if reason:
+            yield Static(reason, id="readonly-banner", markup=False)
+        yield from self.compose_body()
+        yield Footer(compact=True)
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError

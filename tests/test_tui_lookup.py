@@ -1,0 +1,113 @@
+"""Instant lookup from anywhere: initials, hanzi; results per keystroke with highlights; Enter opens
+the village detail; the command-palette provider; names shown literally."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import OptionList
+
+from ledgers.ledger import Ledger
+from ledgers.models import Village
+from tests.tui_support import SIZE, TODAY, demo_db, option_texts, settle, static_text
+from tui.app import make_app
+from tui.modals.lookup import HIGHLIGHT, VillageProvider
+
+
+async def test_initials_from_dashboard_open_the_right_village(tmp_path: Path) -> None:
+    db = demo_db(tmp_path / "l.json")
+    with Ledger.open(db, today=TODAY) as ledger:
+        qingshan = ledger.find_village("青山村")
+        assert qingshan is not None
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DashboardScreen"
+        await pilot.press("slash")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LookupScreen"
+        await pilot.press("q", "s", "c")
+        await pilot.pause()
+        results = option_texts(app, "#lookup-results")
+        assert results and results[0].startswith("青山村")
+        await pilot.press("x", "x")  # every keystroke updates the list
+        await pilot.pause()
+        assert option_texts(app, "#lookup-results") == []
+        await pilot.press("backspace", "backspace")
+        await pilot.pause()
+        assert option_texts(app, "#lookup-results") == results
+        assert "青石镇" in results[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "VillageDetailScreen"
+        assert app.screen.village_id == qingshan.id  # type: ignore[attr-defined]
+        assert "青山村" in static_text(app, "#detail-title")
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "DashboardScreen"
+
+
+async def test_results_highlight_matches_and_show_state(tmp_path: Path) -> None:
+    db = demo_db(tmp_path / "l.json")
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("slash", *"青山")  # from another section, by hanzi
+        await pilot.pause()
+        ol = app.screen.query_one("#lookup-results", OptionList)
+        first = ol.options[0].prompt
+        assert first.plain.startswith("青山村")
+        highlighted = {first.plain[s.start:s.end] for s in first.spans if s.style == HIGHLIGHT}
+        assert "青山" in "".join(sorted(highlighted, key=first.plain.find))
+        state = app.ledger.active_case(int(ol.options[0].id)).state.value  # type: ignore[union-attr, arg-type]
+        assert state in first.plain
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "VillagesScreen"
+
+
+async def test_no_match_says_so(tmp_path: Path) -> None:
+    db = demo_db(tmp_path / "l.json")
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"xyzxyz")
+        await pilot.pause()
+        assert option_texts(app, "#lookup-results") == []
+        assert "没有" in static_text(app, "#lookup-status")
+        await pilot.press("enter")  # nothing to open: stays
+        assert type(app.screen).__name__ == "LookupScreen"
+
+
+async def test_markup_names_are_literal_in_results(tmp_path: Path) -> None:
+    db = demo_db(tmp_path / "l.json")
+    with Ledger.open(db, today=TODAY) as ledger:
+        ledger.save_village(Village("[red]张三村", township="[/]镇"))
+        ledger.save_village(Village("[@click=app.quit]李四村", township="青石镇"))
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"张三")
+        await pilot.pause()
+        texts = option_texts(app, "#lookup-results")
+        assert texts and texts[0].startswith("[red]张三村") and "[/]镇" in texts[0]
+        await pilot.press("ctrl+a", "ctrl+k", *"李四")  # clear the line, search again
+        await pilot.pause()
+        texts = option_texts(app, "#lookup-results")
+        assert texts and texts[0].startswith("[@click=app.quit]李四村")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running and "[@click=app.quit]李四村" in static_text(app, "#detail-title")
+
+
+async def test_command_palette_provider_finds_villages(tmp_path: Path) -> None:
+    db = demo_db(tmp_path / "l.json")
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        provider = VillageProvider(app.screen)
+        hits = [h async for h in provider.search("qsc")]
+        assert hits and hits[0].text == "青山村"
+        hits[0].command()
+        await settle(pilot)
+        assert type(app.screen).__name__ == "VillageDetailScreen"

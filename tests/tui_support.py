@@ -1,0 +1,69 @@
+"""Helpers shared by the TUI tests: a demo ledger file, waiting for the app to settle, reading
+what widgets show (as plain text, the way a clerk reads it)."""
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from textual.app import App
+from textual.content import Content
+from textual.pilot import Pilot
+from textual.widgets import DataTable, OptionList, Static
+
+from ledgers.demo import load_demo
+from ledgers.ledger import Ledger
+
+TODAY = date(2026, 11, 23)
+SIZE = (120, 40)
+
+
+def demo_db(path: Path, scale: str = "township") -> Path:
+    """A ledger file with the demo township (25 villages)."""
+    with Ledger.open(path, today=TODAY) as ledger:
+        load_demo(ledger, scale)
+    return path
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let workers finish and the screen catch up (never a sleep)."""
+    app = pilot.app
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    # The dashboard starts its statistics worker a moment after its first paint: wait for the figures.
+    for _ in range(100):
+        if getattr(app.screen, "figures", True) is not None:
+            break
+        await pilot.pause(0.02)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def static_text(app: App, selector: str, width: int = 200) -> str:
+    """The plain text a Static shows (rich renderables are rendered at ``width``)."""
+    w = app.screen.query_one(selector, Static)
+    content = w.content
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Content):
+        return content.plain
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+def option_texts(app: App, selector: str) -> list[str]:
+    ol = app.screen.query_one(selector, OptionList)
+    return [getattr(o.prompt, "plain", str(o.prompt)) for o in ol.options]
+
+
+def table_rows(table: DataTable) -> list[list[str]]:
+    """Every row in display order, cells as plain text (stripped)."""
+    return [[getattr(c, "plain", str(c)).strip() for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def notifications(app: App) -> list[str]:
+    """Toasts shown so far (needs ``run_test(notifications=True)``)."""
+    return [n.message for n in app._notifications]

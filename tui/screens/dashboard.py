@@ -1,0 +1,245 @@
+"""概览: the figures of ``ledgers.stats.dashboard`` as panels; every item opens what it counts.
+
+Each panel is an OptionList (Tab moves between panels, ↑↓ within, Enter opens): a case state opens
+the cases section filtered by it when that section exists (``app.show_cases``), else the list of
+villages in that state; a village item opens the village detail; an income tier lists its villages.
+The statistics run in a worker (prefecture scale), so the screen is interactive at once.
+"""
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.cells import cell_len
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ledgers.models import CaseState, IncomeTier
+from ledgers.stats import Dashboard, dashboard
+
+from ..commands import Command
+from ..widgets.bars import bar_line, pad
+from .base import SectionScreen
+
+STATE_STYLE = {CaseState.RECTIFYING: "$warning", CaseState.AWAITING_ACCEPTANCE: "$warning",
+               CaseState.RELAPSED: "$error", CaseState.DISMISSED: "$text-muted", CaseState.ARCHIVED: "$text-muted"}
+FIRST_PAINT_DELAY = 0.05  # seconds
+GRID_COLUMNS = 3  # as in app.tcss (#dashboard-grid)
+
+PANELS = (("panel-cases", "整顿案卷（按阶段）"), ("panel-overdue", "逾期整改任务"), ("panel-matrix", "“四个一”缺口与冲突"),
+          ("panel-terms", "第一书记任期将满"), ("panel-tiers", "村集体经济收入档次"), ("panel-people", "书记队伍"))
+
+
+class DashboardScreen(SectionScreen):
+    """The overview (概览)."""
+
+    MODE = "dashboard"
+    HELP_TITLE = "概览"
+    COMMANDS_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("dashboard-open", "enter", "open_item", "打开", "打开当前面板中选中的项（村详情、按阶段筛选的案卷……）",
+                show=False),
+        Command("dashboard-next", "tab", "app.focus_next", "下一面板", "切换到下一个面板", show=False),
+        Command("dashboard-year", "y", "cycle_year", "年度", "切换统计的整顿年度（批次）：全部 → 各年度"),
+        Command("dashboard-refresh", "g", "reload", "刷新", "重新计算统计数字（只读时先重新读取账本，看到同事的修改）"),
+    )
+
+    class Computed(Message):
+        def __init__(self, figures: Dashboard, version: int) -> None:
+            super().__init__()
+            self.figures = figures
+            self.version = version
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.year: int | None = None
+        self.figures: Dashboard | None = None
+        self.shown_version = -1
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="dashboard-summary", markup=False)
+        with Grid(id="dashboard-grid"):
+            for pid, _title in PANELS:
+                yield OptionList(id=pid, classes="panel")
+
+    def on_mount(self) -> None:
+        for pid, title in PANELS:
+            self.query_one(f"#{pid}").border_title = title
+        self.query_one("#panel-cases").focus()
+        # Statistics start just after the first paint: a worker thread competing for the GIL would
+        # delay it (the figures take ~0.4 s of pure Python at prefecture scale).
+        self.set_timer(FIRST_PAINT_DELAY, self.refresh_data)
+
+    def refresh_data(self) -> None:
+        grid = self.query_one("#dashboard-grid")
+        grid.loading = self.figures is None
+        self.compute(self.year)
+
+    def action_reload(self) -> None:
+        if self.ledger.read_only:
+            # A read-only viewer sees the writer's changes only when it re-reads the file.
+            self.ledger.reload()
+            self.ledger_app.ledger_changed()
+            self.notify("已重新读取账本。", markup=False)
+        else:
+            self.refresh_data()
+
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
+    def compute(self, year: int | None) -> None:
+        ledger = self.ledger
+        version = ledger.version
+        self.post_message(self.Computed(dashboard(ledger, year), version))
+
+    def on_resize(self) -> None:
+        if self.figures is not None:
+            self.call_after_refresh(self.show, self.figures)  # bars follow the panel width
+
+    def on_dashboard_screen_computed(self, message: Computed) -> None:
+        self.figures = message.figures
+        self.shown_version = message.version
+        self.query_one("#dashboard-grid").loading = False
+        self.show(message.figures)
+
+    def action_cycle_year(self) -> None:
+        years = self.figures.years if self.figures else []
+        options: list[int | None] = [None, *years]
+        self.year = options[(options.index(self.year) + 1) % len(options)] if self.year in options else None
+        self.compute(self.year)
+
+    # ------------------------------------------------------------ drawing
+
+    def show(self, d: Dashboard) -> None:
+        dual = f"{d.dual_role_ratio * 100:.1f}%" if d.dual_role_ratio is not None else "—"
+        age = f"{d.secretary_avg_age:.1f}岁" if d.secretary_avg_age is not None else "—"
+        active_fs = sum(n for s, n in d.secretaries_by_status.items() if s.value in ("在岗", "期满待轮换"))
+        scope = f"{self.year}年批次" if self.year else "全部年度"
+        summary = (f"{d.today.isoformat()} · 统计范围：{scope} · 村（社区）{d.villages}个 · 进行中整顿案卷{d.active_cases}个 · "
+                   f"逾期任务{len(d.overdue)}项 · 一肩挑比例{dual} · 村书记平均年龄{age} · 在岗第一书记{active_fs}名")
+        self.query_one("#dashboard-summary", Static).update(Content(summary))
+        self._fill("panel-cases", self._case_options(d), f"整顿案卷（按阶段，共{sum(d.cases_by_state.values())}个）")
+        self._fill("panel-overdue", self._overdue_options(d), f"逾期整改任务（{len(d.overdue)}项）")
+        gaps, conflicts = d.matrix.gap_count, len(d.matrix.conflicts)
+        self._fill("panel-matrix", self._matrix_options(d), f"“四个一”缺{gaps}项、冲突{conflicts}项")
+        self._fill("panel-terms", self._term_options(d), f"第一书记任期将满（{len(d.terms_ending)}名）")
+        self._fill("panel-tiers", self._tier_options(d), "村集体经济收入档次")
+        self._fill("panel-people", self._people_options(d), "书记队伍")
+
+    def _fill(self, pid: str, options: list[Option], title: str) -> None:
+        panel = self.query_one(f"#{pid}", OptionList)
+        highlighted = panel.highlighted
+        panel.border_title = title
+        panel.set_options(options or [Option(Content.styled("（无）", "dim"), disabled=True)])
+        if options:
+            panel.highlighted = min(highlighted or 0, len(options) - 1)
+
+    def _bar_width(self, pid: str, label_width: int, top: int) -> int:
+        """Bars fill what the panel has left after the label and the number (at least 3 cells)."""
+        # From the screen width, not the panel's current region: the panels may not be laid out yet
+        # when the figures arrive. Three columns with 1-cell gutters; border and padding take 4
+        # cells, a vertical scrollbar (small terminals) 2 more.
+        room = (self.size.width - 2) // GRID_COLUMNS - 4
+        return max(3, min(24, room - label_width - len(str(top)) - 4))
+
+    def _case_options(self, d: Dashboard) -> list[Option]:
+        top = max(d.cases_by_state.values(), default=0)
+        width = self._bar_width("panel-cases", 9, top)
+        return [Option(bar_line(s.value, n, top, label_width=9, bar_width=width, style=STATE_STYLE.get(s, "")),
+                       id=f"state:{s.name}") for s, n in d.cases_by_state.items() if n]
+
+    def _overdue_options(self, d: Dashboard) -> list[Option]:
+        # Two lines per task: village and days overdue, then the problem (indented, wraps).
+        return [Option(Content.assemble(Content(pad(o.village, 10)), Content.styled(f"逾期{o.days}天", "bold red"),
+                                        Content("\n  "), Content.styled(o.task.problem, "dim")),
+                       id=f"village:{o.village_id}:{n}")
+                for n, o in enumerate(d.overdue)]
+
+    def _matrix_options(self, d: Dashboard) -> list[Option]:
+        out = []
+        for n, row in enumerate(d.matrix.rows):
+            if row.gaps:
+                short = "、".join(r.value.removesuffix("领导").removesuffix("联系").removesuffix("包村") for r in row.gaps)
+                out.append(Option(Content.assemble(Content(pad(row.village.name, 10)),
+                                                   Content.styled(f"缺：{short}", "red")),
+                                  id=f"village:{row.village.id}:g{n}"))
+        seen: set[str] = set()  # a conflict between two villages is reported for each: show it once
+        for n, c in enumerate(d.matrix.conflicts):
+            if c.message not in seen:
+                seen.add(c.message)
+                out.append(Option(Content.styled(f"冲突：{c.message}", "bold red"), id=f"village:{c.village_id}:c{n}"))
+        return out
+
+    def _term_options(self, d: Dashboard) -> list[Option]:
+        out = []
+        for n, t in enumerate(d.terms_ending):
+            style = "bold red" if t.days <= 30 else "yellow"
+            when = f"还有{t.days}天" if t.days >= 0 else f"已过期{-t.days}天"
+            line = Content.assemble(Content(pad(t.secretary.name, 8)), Content(pad(t.village or "（未驻村）", 10)),
+                                    Content.styled(when, style))
+            vid = t.secretary.village_id
+            out.append(Option(line, id=f"village:{vid}:t{n}" if vid else None, disabled=vid is None))
+        return out
+
+    def _tier_options(self, d: Dashboard) -> list[Option]:
+        top = max(d.tiers.values(), default=0)
+        width = self._bar_width("panel-tiers", 13, top)
+        return [Option(bar_line(t.value, n, top, label_width=13, bar_width=width,
+                                style="$error" if t in (IncomeTier.SHELL, IncomeTier.WEAK) else ""),
+                       id=f"tier:{t.name}") for t, n in d.tiers.items() if n]
+
+    def _people_options(self, d: Dashboard) -> list[Option]:
+        dual = f"{d.dual_role_ratio * 100:.1f}%" if d.dual_role_ratio is not None else "—"
+        age = f"{d.secretary_avg_age:.1f}岁" if d.secretary_avg_age is not None else "—"
+        rows = [("村书记一肩挑", dual), ("村书记平均年龄", age)]
+        rows += [(f"第一书记{status.value}" if status.value == "在岗" else status.value, str(n))
+                 for status, n in d.secretaries_by_status.items() if n]
+        width = max(cell_len(label) for label, _ in rows) + 1
+        return [Option(Content.assemble(Content(pad(label, width)), Content.styled(value, "bold")))
+                for label, value in rows]
+
+    # ------------------------------------------------------------ opening
+
+    @on(OptionList.OptionSelected, ".panel")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open_item(event.option.id)
+
+    def action_open_item(self) -> None:
+        focused = self.focused
+        if isinstance(focused, OptionList) and focused.highlighted_option is not None:
+            oid = focused.highlighted_option.id
+            if oid:
+                self.open_item(oid)
+
+    def open_item(self, oid: str) -> None:
+        kind, _, rest = oid.partition(":")
+        if kind == "village":
+            self.ledger_app.open_village(int(rest.split(":")[0]))
+        elif kind == "state":
+            self.open_state(CaseState[rest])
+        elif kind == "tier":
+            self.open_tier(IncomeTier[rest])
+
+    def open_state(self, state: CaseState) -> None:
+        if self.ledger_app.show_cases(state=state, year=self.year):
+            return
+        seen: dict[int, str] = {}
+        for c in self.ledger.cases():
+            if c.state == state and (self.year is None or c.year == self.year):
+                seen.setdefault(c.village_id, f"{self.ledger.village_name(c.village_id)}（{c.year}年）")
+        self._pick(f"整顿案卷：{state.value}", list(seen.items()))
+
+    def open_tier(self, tier: IncomeTier) -> None:
+        from ledgers.rules import income_tier
+
+        settings = self.ledger.settings
+        items = [(v.id, f"{v.name}（{v.township}）") for v in self.ledger.villages()
+                 if income_tier(v.income(), settings) == tier]
+        self._pick(f"集体经济收入：{tier.value}", items)
+
+    def _pick(self, title: str, items: list[tuple[int, str]]) -> None:
+        from ..modals.village_list import VillageListScreen
+
+        self.app.push_screen(VillageListScreen(title, items), self.ledger_app.open_village_or_none)

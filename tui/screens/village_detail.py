@@ -1,0 +1,245 @@
+"""One village on one screen: everything a clerk is asked about it (pushed from lookup, the
+registry and the dashboard).
+
+Built from ``ledgers.status.village_status``: registry facts, organisation type with the rule
+findings, income tier, the active case (state, overdue tasks in red), the four 四个一 slots
+(未落实 in red), the first secretary with term end (phone masked), and past cases.
+User text goes in as ``rich.text.Text``, never as markup.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from ledgers.errors import LedgerError, NotFound
+from ledgers.models import Level
+from ledgers.status import VillageStatus, village_status
+from ledgers.validate import mask_phone
+
+from ..commands import Command
+from .base import CommandScreen
+
+LEVEL_STYLE = {Level.ERROR: "bold red", Level.WARNING: "yellow", Level.INFO: "cyan"}
+
+
+def _facts(rows: list[tuple[str, str | Text]]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")  # CJK has no spaces to wrap at: fold rather than cut with …
+    for label, value in rows:
+        grid.add_row(Text(label), value if isinstance(value, Text) else Text(value))
+    return grid
+
+
+def money(amount: int) -> str:
+    """元 the way circulars write it: 56万元, 1.2万元, 8000元."""
+    if amount >= 10_000:
+        return f"{amount / 10_000:.2f}".rstrip("0").rstrip(".") + "万元"
+    return f"{amount}元"
+
+
+def registry_panel(st: VillageStatus) -> RenderableType:
+    v = st.village
+    income = v.income()
+    year = max(v.collective_income) if v.collective_income else None
+    secretary = Text(v.secretary_name or "（未填）")
+    if v.secretary_age:
+        secretary.append(f"，{v.secretary_age}岁")
+    if v.secretary_education:
+        secretary.append(f"，{v.secretary_education}")
+    if v.secretary_is_director:
+        secretary.append("，一肩挑")
+    rows: list[tuple[str, str | Text]] = [
+        ("乡镇", v.township),
+        ("类型", str(v.kind)),
+        ("人口/户数", f"{v.population}人 / {v.households}户"),
+        ("党员", f"正式{v.full_members}名，预备{v.probationary_members}名（共{v.members}名）"),
+        ("党组织", Text(f"{v.org_name}（{str(v.org_type)}）" if v.org_name else str(v.org_type))),
+        ("书记", secretary),
+        ("集体经济", f"{year}年经营性收入{money(income)}（{st.tier.value}）" if income is not None
+         else f"未填报（{st.tier.value}）"),
+        ("后备干部", f"{v.reserve_cadres}名"),
+        ("标签", "、".join(v.tags) or "—"),
+        ("经费", st.funds),
+    ]
+    if v.org_term_start:
+        rows.append(("换届时间", v.org_term_start.isoformat()))
+    if v.note:
+        rows.append(("备注", v.note))
+    return _facts(rows)
+
+
+def findings_panel(st: VillageStatus) -> RenderableType:
+    if not st.findings:
+        return Text("无规则提示", style="dim")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for f in st.findings:
+        grid.add_row(Text.assemble((f.level.value, LEVEL_STYLE[f.level]), (f" {f.rule}", "dim")), Text(f.message))
+    return grid
+
+
+def case_panel(st: VillageStatus) -> RenderableType:
+    c = st.case
+    if c is None:
+        return Text("无进行中的整顿案卷", style="dim")
+    rows: list[tuple[str, str | Text]] = [
+        ("阶段", Text(str(c.state), style="bold")),
+        ("年度/批次", f"{c.year}年" if c.batch in ("", f"{c.year}年") else f"{c.year}年（{c.batch}）"),
+        ("情形", "、".join(c.situations) or "—"),
+        ("整改任务", f"已完成{c.tasks_done}/{len(c.tasks)}项"),
+    ]
+    if c.rectify_deadline:
+        rows.append(("完成时限", c.rectify_deadline.isoformat()))
+    for t in st.overdue:
+        due = t.deadline.isoformat() if t.deadline else "?"
+        rows.append(("逾期", Text(f"{t.problem}（期限{due}，{t.owner or '未定责任人'}）", style="bold red")))
+    return _facts(rows)
+
+
+def slots_panel(st: VillageStatus) -> RenderableType:
+    rows: list[tuple[str, str | Text]] = []
+    for role, h in st.slots.items():
+        if h is None:
+            rows.append((role.value, Text("未落实", style="bold red")))
+        else:
+            since = f"，{h.start.isoformat()}起" if h.start else ""
+            rows.append((role.value, Text(f"{h.name}（{h.detail}{since}）" if h.detail else f"{h.name}{since}")))
+    return _facts(rows)
+
+
+def secretary_panel(st: VillageStatus, today: date) -> RenderableType:
+    fs = st.secretary
+    if fs is None:
+        return Text("无驻村第一书记", style="dim")
+    end = st.secretary_term_end
+    days = (end - today).days if end else None
+    term = Text(end.isoformat() if end else "未填到村时间")
+    if days is not None:
+        term.append(f"（还有{days}天）" if days >= 0 else f"（已过期{-days}天）",
+                    style="bold red" if days <= 30 else "yellow" if days <= 60 else "")
+    return _facts([
+        ("姓名", fs.name),
+        ("派出单位", fs.dispatching_unit or "—"),
+        ("状态", str(fs.status)),
+        ("任期届满", term),
+        ("电话", mask_phone(fs.phone) if fs.phone else "—"),
+    ])
+
+
+def history_panel(st: VillageStatus) -> RenderableType:
+    if not st.past_cases:
+        return Text("无", style="dim")
+    lines = []
+    for c in st.past_cases:
+        line = Text(f"{c.year}年 {c.batch}：{str(c.state)}")
+        if c.signed_off_on:
+            line.append(f"，{c.signed_off_on.isoformat()}销号")
+        if c.relapsed_into:
+            line.append("，已反弹", style="red")
+        lines.append(line)
+    return Group(*lines)
+
+
+class VillageDetailScreen(CommandScreen):
+    """Everything about one village; ``e`` edits, Esc goes back."""
+
+    HELP_TITLE = "村详情"
+    COMMANDS_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("detail-edit", "e", "edit_village", "修改", "修改该村的村情信息"),
+        Command("detail-new-case", "n", "new_case", "列入整顿", "把该村列入软弱涣散排查（新建整顿案卷）"),
+        Command("detail-back", "escape", "back", "返回", "返回上一界面"),
+    )
+
+    def __init__(self, village_id: int) -> None:
+        super().__init__()
+        self.village_id = village_id
+        self.gone = False  # the village no longer exists; close when shown again
+
+    def on_screen_resume(self) -> None:
+        if self.gone:
+            self.app.pop_screen()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        reason = self.ledger_app.read_only_reason
+        if reason:
+            yield Static(reason, id="readonly-banner", markup=False)
+        yield Static("", id="detail-title", markup=False)
+        with VerticalScroll(id="detail-body"):
+            with Horizontal(id="detail-columns"):
+                with Vertical(classes="detail-column"):
+                    yield Static(id="detail-registry", classes="detail-panel")
+                    yield Static(id="detail-findings", classes="detail-panel")
+                with Vertical(classes="detail-column"):
+                    yield Static(id="detail-case", classes="detail-panel")
+                    yield Static(id="detail-slots", classes="detail-panel")
+                    yield Static(id="detail-secretary", classes="detail-panel")
+                    yield Static(id="detail-history", classes="detail-panel")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        titles = {"#detail-registry": "村情", "#detail-findings": "规则提示", "#detail-case": "整顿案卷",
+                  "#detail-slots": "“四个一”", "#detail-secretary": "驻村第一书记", "#detail-history": "历史案卷"}
+        for sel, title in titles.items():
+            self.query_one(sel).border_title = title
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        try:
+            st = village_status(self.ledger, self.village_id)
+        except NotFound:
+            # Deleted (or its creation undone) while this screen was open: close it.
+            if self.is_current:
+                self.app.pop_screen()
+            else:
+                self.gone = True
+            return
+        v = st.village
+        title = Text.assemble((v.name, "bold"), f"（{str(v.kind)}）  {v.township}")
+        if st.case is not None:
+            title.append(f"  整顿：{str(st.case.state)}", style="bold")
+        if st.gaps and st.case is not None:
+            title.append(f"  四个一缺{len(st.gaps)}项", style="bold red")
+        self.query_one("#detail-title", Static).update(title)
+        self.query_one("#detail-registry", Static).update(registry_panel(st))
+        self.query_one("#detail-findings", Static).update(findings_panel(st))
+        self.query_one("#detail-case", Static).update(case_panel(st))
+        self.query_one("#detail-slots", Static).update(slots_panel(st))
+        self.query_one("#detail-secretary", Static).update(secretary_panel(st, self.ledger.today))
+        self.query_one("#detail-history", Static).update(history_panel(st))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "new_case":
+            return self.ledger_app.has_cases_section()
+        return True
+
+    def action_edit_village(self) -> None:
+        if not self.check_writable():
+            return
+        from ..modals.village_form import VillageFormScreen
+
+        self.app.push_screen(VillageFormScreen(self.ledger.village(self.village_id)), self._edited)
+
+    def _edited(self, result: object) -> None:
+        if result is not None:
+            self.ledger_app.ledger_changed()
+
+    def action_new_case(self) -> None:
+        if not self.check_writable():
+            return
+        try:
+            self.ledger_app.new_case_for_village(self.village_id)
+        except LedgerError as err:
+            self.notify(str(err), severity="error", markup=False)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

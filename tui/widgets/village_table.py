@@ -1,0 +1,251 @@
+"""The village registry table: rows keyed by village id, cells as rich ``Text`` (never markup,
+CJK measured in cells), sorting by any column, and in-place updates from a diff.
+
+Row data is plain: ``VillageRow`` (built off the main thread at start-up by ``build_rows``).
+``apply`` compares new rows with what is shown and touches only the rows that changed —
+never clear-and-reload for one edit (PITFALLS.md: ~1 s at 10,000 rows).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowDoesNotExist
+
+from ledgers.ledger import Ledger
+from ledgers.models import CaseState, IncomeTier, Settings, Village
+from ledgers.rules import income_tier
+
+from ..commands import Command
+
+
+class SortCell(Text):
+    """A table cell that knows how it sorts (numbers as numbers, blanks last)."""
+
+    __slots__ = ("sort_key",)
+
+    def __init__(self, text: str, sort_key: Any = None, *, justify: str | None = None, style: str = "",
+                 overflow: str | None = None) -> None:
+        super().__init__(text, style=style, justify=justify, no_wrap=True, end="",  # type: ignore[arg-type]
+                         overflow=overflow)  # type: ignore[arg-type]
+        self.sort_key = (sort_key is None, sort_key if sort_key is not None else 0)
+
+
+def _wan(amount: int | None) -> str:
+    """Income as clerks write it: 56万, 1.2万, 8000元, 0."""
+    if amount is None:
+        return ""
+    if amount == 0:
+        return "0"
+    if amount < 10_000:
+        return f"{amount}元"
+    return f"{amount / 10_000:.2f}".rstrip("0").rstrip(".") + "万"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    cell: Callable[["VillageRow"], SortCell]
+    width: int | None = None  # fixed width in cells (the detail view shows the full value)
+
+
+@dataclass(frozen=True)
+class VillageRow:
+    """What one table row shows (plain data; comparable, so a diff finds changed rows)."""
+
+    id: int
+    seq: int
+    township: str
+    name: str
+    kind: str
+    population: int
+    households: int
+    full: int
+    probationary: int
+    org_type: str
+    secretary: str
+    age: int | None
+    dual: bool
+    income: int | None
+    tier: IncomeTier
+    tags: tuple[str, ...]
+    state: CaseState | None
+
+
+def _cell(text: str, sort_key: Any = None, **kw: Any) -> SortCell:
+    """A registry cell: one leading space is the gap between columns (the registry runs with
+    cell_padding=0 so that all 15 columns fit in 120 cells)."""
+    return SortCell(" " + text, sort_key, **kw)
+
+
+def _num(n: int | None) -> SortCell:
+    return _cell("" if n is None else str(n), n, justify="right")
+
+
+# Short tier labels keep the 15 columns within 120 cells (the detail view shows the full label).
+TIER_SHORT = {IncomeTier.T5_10: "5-10万", IncomeTier.T10_50: "10-50万", IncomeTier.T50_100: "50-100万",
+              IncomeTier.T100: "100万以上"}
+
+STATE_STYLE = {CaseState.RECTIFYING: "bold", CaseState.AWAITING_ACCEPTANCE: "bold",
+               CaseState.RELAPSED: "bold red"}
+
+COLUMNS: tuple[Column, ...] = (
+    Column("seq", "序号", lambda r: _num(r.seq)),
+    Column("township", "乡镇", lambda r: _cell(r.township, r.township)),
+    Column("name", "村名", lambda r: _cell(r.name, r.name)),
+    Column("kind", "类型", lambda r: _cell(r.kind, r.kind)),
+    Column("population", "人口", lambda r: _num(r.population)),
+    Column("households", "户数", lambda r: _num(r.households)),
+    Column("members", "党员\n正式/预备",
+           lambda r: _cell(f"{r.full}/{r.probationary}", r.full + r.probationary, justify="right")),
+    Column("org_type", "组织类型", lambda r: _cell(r.org_type, r.org_type)),
+    Column("secretary", "书记", lambda r: _cell(r.secretary, r.secretary or None)),
+    Column("age", "年龄", lambda r: _num(r.age)),
+    Column("dual", "一肩挑", lambda r: _cell("是" if r.dual else "否", not r.dual)),
+    Column("income", "集体经济\n收入", lambda r: _cell(_wan(r.income), r.income, justify="right")),
+    Column("tier", "收入档次", lambda r: _cell(TIER_SHORT.get(r.tier, r.tier.value), list(IncomeTier).index(r.tier),
+                                                 style="red" if r.tier in (IncomeTier.SHELL, IncomeTier.WEAK) else "")),
+    Column("tags", "标签", lambda r: _cell("、".join(r.tags), "、".join(r.tags) or None, overflow="ellipsis"),
+           width=13),
+    Column("state", "当前整顿\n阶段", lambda r: _cell(str(r.state) if r.state else "",
+                                                  list(CaseState).index(r.state) if r.state else None,
+                                                  style=STATE_STYLE.get(r.state, "") if r.state else "")),
+)
+COLUMN_KEYS = tuple(c.key for c in COLUMNS)
+
+
+def village_row(ledger: Ledger, v: Village, seq: int, settings: Settings) -> VillageRow:
+    # str() rather than .value: the same for a StrEnum member and for a plain str from older data.
+    case = ledger.active_case(v.id)
+    return VillageRow(v.id, seq, v.township, v.name, str(v.kind), v.population, v.households, v.full_members,
+                      v.probationary_members, str(v.org_type), v.secretary_name, v.secretary_age,
+                      v.secretary_is_director, v.income(), income_tier(v.income(), settings),
+                      tuple(v.tags), case.state if case else None)
+
+
+def build_rows(ledger: Ledger) -> list[VillageRow]:
+    """Every village in ledger order (township, id); safe to run in a worker thread."""
+    settings = ledger.settings
+    return [village_row(ledger, v, seq, settings) for seq, v in enumerate(ledger.villages(), 1)]
+
+
+TABLE_COMMANDS: tuple[Command, ...] = (
+    Command("villages-open", "enter", "select_cursor", "详情", "打开光标所在村的详情"),
+)
+
+
+class VillageTable(DataTable):
+    """The registry table. ``show(rows)`` sets the visible rows; ``apply`` diffs them in place."""
+
+    BINDINGS = [c.binding() for c in TABLE_COMMANDS]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        # Two header lines: long labels (党员(正式/预备) …) wrap instead of widening their columns.
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True, header_height=2, cell_padding=0)
+        self.shown: dict[int, VillageRow] = {}
+        self.sort_column = "seq"
+        self.sort_reverse = False
+
+    def on_mount(self) -> None:
+        for c in COLUMNS:
+            self.add_column(self._label(c), key=c.key, width=c.width)
+
+    def _label(self, c: Column) -> Text:
+        label = " " + c.label.replace("\n", "\n ")
+        if c.key != self.sort_column:
+            return Text(label, no_wrap=True)
+        # The ▲/▼ goes on the second header line so it never widens the column.
+        mark = "▼" if self.sort_reverse else "▲"
+        return Text(f"{label}{mark}" if "\n" in label else f"{label}\n {mark}", no_wrap=True, style="bold")
+
+    # ------------------------------------------------------------ rows
+
+    @staticmethod
+    def cells(row: VillageRow) -> list[SortCell]:
+        return [c.cell(row) for c in COLUMNS]
+
+    def show(self, rows: Iterable[VillageRow]) -> None:
+        """Replace every row (first load, or a new filter)."""
+        self.clear()
+        self.shown = {}
+        for row in self._ordered(rows):
+            self.shown[row.id] = row
+            self.add_row(*self.cells(row), key=str(row.id))
+
+    def apply(self, rows: Sequence[VillageRow]) -> int:
+        """Bring the shown rows in line with ``rows`` touching only what differs; returns rows touched."""
+        wanted = {r.id: r for r in rows}
+        touched = 0
+        for vid in [vid for vid in self.shown if vid not in wanted]:
+            self.remove_row(str(vid))
+            del self.shown[vid]
+            touched += 1
+        added = False
+        for vid, row in wanted.items():
+            old = self.shown.get(vid)
+            if old == row:
+                continue
+            touched += 1
+            if old is None:
+                self.add_row(*self.cells(row), key=str(vid))
+                added = True
+            else:
+                for c in COLUMNS:
+                    new_cell = c.cell(row)
+                    if c.cell(old).plain != new_cell.plain or c.key in ("tier", "state"):
+                        self.update_cell(str(vid), c.key, new_cell, update_width=True)
+            self.shown[vid] = row
+        if added or touched:
+            self.resort()
+        return touched
+
+    def _ordered(self, rows: Iterable[VillageRow]) -> list[VillageRow]:
+        index = COLUMN_KEYS.index(self.sort_column)
+        column = COLUMNS[index]
+        return sorted(rows, key=lambda r: column.cell(r).sort_key, reverse=self.sort_reverse)
+
+    # ------------------------------------------------------------ sorting
+
+    def sort_by(self, column: str, reverse: bool | None = None) -> None:
+        if reverse is None:
+            reverse = not self.sort_reverse if column == self.sort_column else False
+        self.sort_column, self.sort_reverse = column, reverse
+        for c in COLUMNS:
+            col = self.columns[ColumnKey(c.key)]
+            col.label = self._label(c)
+            # The marker may widen the label: the column must fit it (DataTable measures labels only
+            # when a column is added).
+            col.content_width = max(col.content_width, *(cell_len(line) for line in col.label.plain.split("\n")))
+        self.refresh(layout=True)
+        self.resort()
+
+    def resort(self) -> None:
+        current = self.cursor_village_id
+        self.sort(self.sort_column, key=lambda cell: cell.sort_key, reverse=self.sort_reverse)
+        if current is not None:
+            self.move_to(current)
+        self.refresh()
+
+    # ------------------------------------------------------------ cursor
+
+    @property
+    def cursor_village_id(self) -> int | None:
+        if not self.row_count:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        except Exception:  # noqa: BLE001 - an empty or shrinking table has no cursor row
+            return None
+        return int(key.value) if key.value is not None else None
+
+    def move_to(self, village_id: int) -> None:
+        try:
+            index = self.get_row_index(str(village_id))
+        except RowDoesNotExist:
+            return
+        self.move_cursor(row=index, animate=False)
