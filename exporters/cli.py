@@ -1,0 +1,72 @@
+"""``python main.py export circular|matrix|roster|ledger|signoff -o FILE.docx``: formal documents
+from the command line (registered by main.py when this module exists).
+
+Errors are one Chinese line on stderr and exit status 2, never a traceback.
+"""
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ledgers.errors import LedgerError
+
+from .documents import KINDS
+from .options import ExportOptions, find_village_id, parse_issue_date, parse_year
+
+
+def _clerk_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except LedgerError as err:
+            message = f"错误：{err}"
+        except PermissionError as err:
+            message = f"错误：无法写入 {err.filename}（文件可能正被 Word/WPS 打开）。"
+        except OSError as err:
+            message = f"错误：文件操作失败：{err.strerror or err}（{err.filename or ''}）。"
+        click.echo(message, err=True)
+        sys.exit(2)
+
+    return wrapper
+
+
+@click.command("export")
+@click.argument("kind", type=click.Choice(list(KINDS)), metavar="circular|matrix|roster|ledger|signoff")
+@click.option("--village", "village", help="村名（整顿推进表可选；验收销号表必填）")
+@click.option("--year", help="年度（批次），如 2026；all 为全部年度；默认今年")
+@click.option("--doc-number", type=int, help="发文字号的序号，如 12 → 青石发〔2026〕12号；不填则留空待填")
+@click.option("--date", "issue", help="成文日期 YYYY-MM-DD（默认今天）")
+@click.option("--to", help="主送机关（默认取设置中的主送机关）")
+@click.option("--cc", help="抄送机关，用中文逗号分隔（默认取设置）")
+@click.option("--no-mask", is_flag=True, help="显示完整的身份证号和手机号（默认隐去中间几位）")
+@click.option("--table-only", is_flag=True, help="只输出表格和标题，不套公文版头")
+@click.option("--all-secretaries", is_flag=True, help="花名册也列出已召回、调整和期满离任的第一书记")
+@click.option("--body-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="用此文本文件（UTF-8，一段一行）代替自动生成的正文")
+@click.option("--title", help="代替自动生成的标题")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="输出的 .docx 文件")
+@click.pass_obj
+@_clerk_errors
+def export(obj: Any, kind: str, village: str | None, year: str | None, doc_number: int | None, issue: str | None,
+           to: str | None, cc: str | None, no_mask: bool, table_only: bool, all_secretaries: bool,
+           body_file: Path | None, title: str | None, output: Path) -> None:
+    """生成公文（GB/T 9704-2012 格式的 Word 文档）：通报、“四个一”包联表、第一书记花名册、整顿推进表、验收销号表。"""
+    from . import documents
+
+    options = ExportOptions(
+        year=parse_year(year, "--year"), doc_number=doc_number, date=parse_issue_date(issue, "--date"), to=to, cc=cc,
+        mask=not no_mask, notice=False if table_only else None, include_ended=all_secretaries,
+        body=body_file.read_text(encoding="utf-8") if body_file else None, title=title,
+    )
+    with obj.open(read_only=True) as ledger:
+        if village:
+            options.village_id = find_village_id(ledger, village)
+        path = documents.write(ledger, kind, options, output)
+    click.echo(f"已生成：{path}")

@@ -1,0 +1,451 @@
+"""The GB/T 9704-2012 通用格式 builder: one class every formal document is made with.
+
+``GongwenDocument`` owns a python-docx ``Document`` whose template defaults are cleared (no space
+after, no theme fonts, no widow control), sets the A4 page with the 22 × 28 grid, and appends the
+elements top to bottom: 版头, 标题, 主送机关, 正文 with its four heading levels, 附件说明, 署名 and
+成文日期, 附注, attachments (each on a new page; wide tables in a landscape section), the 版记 at the
+bottom of the last page, and page numbers ``— N —`` (odd right, even left). See ../shared/GONGWEN.md.
+
+Paragraphs are written as XML (one parse each) so every property is explicit and every run of the
+text names its East Asian font: what Word, WPS and LibreOffice show does not depend on their defaults.
+Table cells take theirs from paragraph styles (see ``tables``).
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
+
+from . import layout as L
+from .layout import Fonts, mm, pt, safe_text
+from .tables import W_NS, TableSpec, cell_ppr, cell_rpr, table_element
+
+_NS = f'xmlns:w="{W_NS}"'
+CHAR_TW = pt(L.SIZE_3 + L.CHAR_SPACING)  # one 三号 character on the grid (15.75 pt)
+EM_4 = pt(L.SIZE_4)  # one 四号 character (版记 and page-number gaps)
+
+
+# Word's default (punctuation may hang in the margin) stated explicitly: LibreOffice (7.4 and later)
+# imports w:overflowPunct inverted, so "1" is the one value on which Word, WPS and LibreOffice agree;
+# with "0" LibreOffice hangs every closing mark and lines show 29 characters.
+OVERFLOW_PUNCT = '<w:overflowPunct w:val="1"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def run(text: str, font: str, size: float = L.SIZE_3, *, color: str = "", spacing: float | None = None,
+        bold: bool = False) -> str:
+    """One ``w:r`` with explicit Latin and East Asian fonts (``font.name`` alone misses Chinese)."""
+    half = round(size * 2)
+    sp = L.CHAR_SPACING if spacing is None and size == L.SIZE_3 else (spacing or 0.0)
+    lines = safe_text(text).split("\n")
+    body = "<w:br/>".join(f'<w:t xml:space="preserve">{_esc(t)}</w:t>' for t in lines)
+    return (f'<w:r><w:rPr><w:rFonts w:ascii="{L.LATIN_FONT}" w:hAnsi="{L.LATIN_FONT}" w:eastAsia="{_esc(font)}" '
+            f'w:cs="{L.LATIN_FONT}"/>{"<w:b/><w:bCs/>" if bold else ""}'
+            f'{f"<w:color w:val={chr(34)}{color}{chr(34)}/>" if color else ""}'
+            f'<w:spacing w:val="{pt(sp)}"/><w:kern w:val="0"/><w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
+            f'</w:rPr>{body}</w:r>')
+
+
+def ppr(*, align: str = "both", first_line: int = 0, left: int = 0, right: int = 0, hanging: int = 0,
+        line: int = L.LINE_TWIPS, snap: bool = True, keep_next: bool = False, page_break: bool = False,
+        border_bottom: str = "", tabs: str = "") -> str:
+    """A ``w:pPr`` in schema order; every paragraph states its exact line height and indents."""
+    ind = f'<w:ind w:left="{left}" w:right="{right}" ' + (
+        f'w:hanging="{hanging}"/>' if hanging else f'w:firstLine="{first_line}"/>')
+    return ('<w:pPr><w:pStyle w:val="Normal"/>' + ("<w:keepNext/>" if keep_next else "")
+            + ("<w:pageBreakBefore/>" if page_break else "")
+            + '<w:widowControl w:val="0"/>' + border_bottom + tabs + OVERFLOW_PUNCT
+            + ("" if snap else '<w:snapToGrid w:val="0"/>')
+            + f'<w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/>'
+            + ind + f'<w:jc w:val="{align}"/></w:pPr>')
+
+
+def paragraph_xml(runs: str, p: str) -> str:
+    return f"<w:p {_NS}>{p}{runs}</w:p>"
+
+
+class GongwenDocument:
+    """A formal document being built; call the element methods in reading order, then ``document``."""
+
+    def __init__(self, fonts: Fonts | None = None, *, landscape: bool = False) -> None:
+        self.fonts = fonts or Fonts()
+        self.doc: DocxDocument = Document()
+        self.body = self.doc.element.body
+        for p in list(self.body.iterchildren(qn("w:p"))):
+            self.body.remove(p)
+        self._reset_styles()
+        self.landscape = landscape
+        self._cell_styles: dict[tuple[str, float, str], str] = {}
+        self._default_cell: tuple[str, float, str] | None = None
+        self._setup_section(self.body.sectPr, landscape=landscape)
+        self._page_numbers()
+
+    # ------------------------------------------------------------ set-up
+
+    def _reset_styles(self) -> None:
+        """Clear python-docx's template defaults: theme fonts, space after, Japanese fallback."""
+        styles = self.doc.styles.element
+        for rfonts in styles.iter(qn("w:rFonts")):
+            for attr in list(rfonts.attrib):
+                if attr.endswith("Theme") or attr.endswith("theme"):
+                    del rfonts.attrib[attr]
+        defaults = styles.find(qn("w:docDefaults"))
+        f = self.fonts
+        new = parse_xml(
+            f'<w:docDefaults {_NS}><w:rPrDefault><w:rPr><w:rFonts w:ascii="{L.LATIN_FONT}" '
+            f'w:hAnsi="{L.LATIN_FONT}" w:eastAsia="{_esc(f.body)}" w:cs="{L.LATIN_FONT}"/>'
+            f'<w:spacing w:val="{pt(L.CHAR_SPACING)}"/><w:kern w:val="0"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
+            f'<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+            f'</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl w:val="0"/>{OVERFLOW_PUNCT}'
+            # no snapping to the line grid: body lines are exact 28.95 pt anyway (22 a page), and a
+            # snapped line in a table cell would take a whole 10.2 mm grid line
+            f'<w:snapToGrid w:val="0"/>'
+            f'<w:spacing w:before="0" w:after="0" w:line="{L.LINE_TWIPS}" w:lineRule="exact"/>'
+            f'<w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults>')
+        if defaults is not None:
+            defaults.addprevious(new)
+            styles.remove(defaults)
+        else:
+            styles.insert(0, new)
+        # Normal states nothing: the 三号仿宋 body lives in the document defaults (each text paragraph
+        # names Normal and states its own properties; see ``paragraph_style`` for why).
+        normal = self.doc.styles["Normal"].element
+        for child in list(normal):
+            if child.tag in (qn("w:pPr"), qn("w:rPr")):
+                normal.remove(child)
+        settings = self.doc.settings.element
+        lang = settings.find(qn("w:themeFontLang"))
+        if lang is not None:
+            lang.set(qn("w:eastAsia"), "zh-CN")
+        self.doc.settings.odd_and_even_pages_header_footer = True
+
+    def _setup_section(self, sect, *, landscape: bool) -> None:
+        """Page size, margins, footer distance and the line grid of one section."""
+        for tag in ("w:pgSz", "w:pgMar", "w:cols", "w:docGrid"):
+            for el in sect.findall(qn(tag)):
+                sect.remove(el)
+        top, bottom, left, right = L.LANDSCAPE_MARGINS if landscape else L.PORTRAIT_MARGINS
+        w, h = (L.PAGE_H, L.PAGE_W) if landscape else (L.PAGE_W, L.PAGE_H)
+        # The page number's line (exact 16 pt) starts 7 mm below the 版心.
+        footer = bottom - mm(7) - pt(16)
+        orient = ' w:orient="landscape"' if landscape else ""
+        for el in (f'<w:pgSz {_NS} w:w="{w}" w:h="{h}"{orient}/>',
+                   f'<w:pgMar {_NS} w:top="{top}" w:right="{right}" w:bottom="{bottom}" w:left="{left}" '
+                   f'w:header="{mm(15)}" w:footer="{footer}" w:gutter="0"/>',
+                   f'<w:cols {_NS} w:space="425"/>',
+                   f'<w:docGrid {_NS} w:type="lines" w:linePitch="{L.LINE_TWIPS}"/>'):
+            sect.append(parse_xml(el))
+        self._order_sectpr(sect)
+
+    @staticmethod
+    def _order_sectpr(sect) -> None:
+        order = ["headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar",
+                 "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote",
+                 "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange"]
+        children = sorted(sect, key=lambda el: order.index(el.tag.split("}")[1])
+                          if el.tag.split("}")[1] in order else len(order))
+        for el in children:
+            sect.append(el)
+
+    def _page_numbers(self) -> None:
+        """``— N —`` in 四号 宋体: odd pages right, even pages left, one character in."""
+        section = self.doc.sections[0]
+        for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
+            footer.is_linked_to_previous = False
+            el = footer._element
+            for child in list(el):
+                el.remove(child)
+            font, size = self.fonts.page_number, L.SIZE_4
+            # 四号半角宋体阿拉伯数字: the digits' Latin font is 宋体 too
+            rpr = (f'<w:rPr><w:rFonts w:ascii="{_esc(font)}" w:hAnsi="{_esc(font)}" w:eastAsia="{_esc(font)}" '
+                   f'w:cs="{_esc(font)}"/><w:spacing w:val="0"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>')
+            fld = "".join(f"<w:r>{rpr}{inner}</w:r>" for inner in (
+                '<w:t xml:space="preserve">— </w:t>', '<w:fldChar w:fldCharType="begin"/>',
+                '<w:instrText xml:space="preserve"> PAGE </w:instrText>', '<w:fldChar w:fldCharType="separate"/>',
+                "<w:t>1</w:t>", '<w:fldChar w:fldCharType="end"/>', '<w:t xml:space="preserve"> —</w:t>'))
+            p = ppr(align=align, left=EM_4 if align == "left" else 0, right=EM_4 if align == "right" else 0,
+                    line=pt(16), snap=False)
+            el.append(parse_xml(paragraph_xml(fld, p)))
+
+    # ------------------------------------------------------------ low level
+
+    def add(self, xml: str):
+        """Append one block-level element (``w:p`` or ``w:tbl`` XML) before the final sectPr."""
+        el = parse_xml(xml.encode("utf-8") if isinstance(xml, str) else xml)
+        self.body.sectPr.addprevious(el)
+        return el
+
+    def add_element(self, el) -> None:
+        self.body.sectPr.addprevious(el)
+
+    def paragraph(self, text: str, *, font: str | None = None, size: float = L.SIZE_3, color: str = "",
+                  **p: object):
+        return self.add(paragraph_xml(run(text, font or self.fonts.body, size, color=color) if text else "",
+                                      ppr(**p)))  # type: ignore[arg-type]
+
+    def blank(self, n: int = 1, *, keep_next: bool = False) -> None:
+        """空一行: an empty paragraph with the same exact 28.95 pt line (never space-before)."""
+        for _ in range(n):
+            self.add(paragraph_xml("", ppr(keep_next=keep_next)))
+
+    def _last_block(self):
+        """The last element added (the one before the final sectPr), or None."""
+        return self.body.sectPr.getprevious()
+
+    # ------------------------------------------------------------ 版头
+
+    def letterhead(self, mark: str, doc_number: str, *, copy_no: str = "", secrecy: str = "",
+                   urgency: str = "") -> None:
+        """份号/密级/紧急程度, the red 发文机关标志 (top 35 mm below the 版心 top), 发文字号, red line."""
+        lines = 0
+        for text, font in ((copy_no, self.fonts.body), (secrecy, self.fonts.heading1), (urgency, self.fonts.heading1)):
+            if text:
+                self.paragraph(text, font=font, align="left")
+                lines += 1
+        size = min(L.SIZE_MARK_MAX, int(L.TEXT_W / 20 / max(L.text_em(mark), 1)))
+        mark_line = pt(size * 1.25)
+        # The glyphs' top sits about 0.16 em below the top of an exact line of 1.25 em.
+        inset = pt(size * 0.16)
+        spacer = max(pt(1), mm(35) - lines * L.LINE_TWIPS - inset)
+        self.add(paragraph_xml(run("", self.fonts.body, 1), ppr(line=spacer, snap=False)))
+        self.add(paragraph_xml(run(mark, self.fonts.title, size, color=L.RED, spacing=0),
+                               ppr(align="center", line=mark_line, snap=False)))
+        self.blank(2)
+        red_line = f'<w:pBdr><w:bottom w:val="single" w:sz="8" w:space="4" w:color="{L.RED}"/></w:pBdr>'
+        self.add(paragraph_xml(run(doc_number, self.fonts.body), ppr(align="center", border_bottom=red_line)))
+
+    # ------------------------------------------------------------ 主体
+
+    def title(self, text: str, *, page_break: bool = False) -> None:
+        """二号小标宋, centred, broken by meaning into a 梯形/菱形."""
+        width_em = self.text_width / 20 / L.SIZE_2
+        for n, line in enumerate(L.break_title(safe_text(text), width_em)):
+            self.add(paragraph_xml(run(line, self.fonts.title, L.SIZE_2, spacing=0),
+                                   ppr(align="center", keep_next=True, page_break=page_break and n == 0)))
+
+    def recipients(self, text: str) -> None:
+        text = safe_text(text).strip().rstrip("：:")
+        if text:
+            self.paragraph(text + "：", align="left")
+
+    def body_text(self, text: str) -> list:
+        """正文 paragraphs (one per line): first-line indent 2, justified; 一、 黑体, （一） 楷体, run-in
+        headings end at the first 。 and the rest of the paragraph is 仿宋."""
+        added = []
+        f = self.fonts
+        for para in L.paragraphs(safe_text(text)):
+            level = L.heading_level(para)
+            if level in (1, 2):
+                head, rest = L.split_run_in_heading(para)
+                runs = run(head, f.heading1 if level == 1 else f.heading2) + (run(rest, f.body) if rest else "")
+                keep = not rest  # a heading standing alone stays with its text
+            else:
+                runs, keep = run(para, f.body), False
+            added.append(self.add(paragraph_xml(runs, ppr(first_line=2 * pt(L.SIZE_3), keep_next=keep))))
+        return added
+
+    def attachment_note(self, names: Sequence[str]) -> list:
+        """附件：1. 名称 (numbers only when more than one), names aligned under each other."""
+        names = [safe_text(n).strip().rstrip("。.，,；;") for n in names if safe_text(n).strip()]
+        out = []
+        if not names:
+            return out
+        first = 2 * pt(L.SIZE_3)
+        label = L.text_twips("附件：", L.SIZE_3, L.CHAR_SPACING)
+        if len(names) == 1:
+            out.append(self.add(paragraph_xml(run("附件：" + names[0], self.fonts.body),
+                                              ppr(first_line=first, keep_next=True))))
+            return out
+        for n, name in enumerate(names, 1):
+            text = f"{n}. {name}"
+            if n == 1:
+                out.append(self.add(paragraph_xml(run("附件：" + text, self.fonts.body),
+                                                  ppr(align="left", left=first + label, hanging=label, keep_next=True))))
+            else:
+                out.append(self.add(paragraph_xml(run(text, self.fonts.body),
+                                                  ppr(align="left", left=first + label, keep_next=True))))
+        return out
+
+    def signature(self, signer: str, date_text: str, *, note: str = "") -> None:
+        """署名 right-indented 2 characters; the date on the next line starts 2 characters right of the
+        署名's start (if the date is longer, the date keeps 2 characters and the 署名 moves left)."""
+        signer, date_text = safe_text(signer), safe_text(date_text)
+        sw = L.text_twips(signer, L.SIZE_3, L.CHAR_SPACING)
+        dw = L.text_twips(date_text, L.SIZE_3, L.CHAR_SPACING)
+        right_signer = 2 * CHAR_TW
+        right_date = right_signer + sw - 2 * CHAR_TW - dw
+        if right_date < 2 * CHAR_TW:
+            right_date = 2 * CHAR_TW
+            right_signer = right_date + dw + 2 * CHAR_TW - sw
+        self.add(paragraph_xml(run(signer, self.fonts.body), ppr(align="right", right=right_signer, keep_next=True)))
+        # The date is placed by its start (left indent), not right-aligned: where a renderer spaces
+        # digits wider (LibreOffice ignores autoSpaceDE), the 2-character offset still holds.
+        date_left = L.TEXT_W - right_signer - sw + 2 * CHAR_TW
+        self.add(paragraph_xml(run(date_text, self.fonts.body), ppr(align="left", left=date_left,
+                                                                    keep_next=bool(note))))
+        if note:
+            text = safe_text(note).strip()
+            if not text.startswith(("（", "(")):
+                text = f"（{text}）"
+            self.paragraph(text, first_line=2 * pt(L.SIZE_3))
+
+    @staticmethod
+    def keep_with_next(elements: Sequence) -> None:
+        """Mark paragraphs keep-with-next (the last 正文 paragraph stays with the 署名)."""
+        for el in elements:
+            if el.tag != qn("w:p"):
+                continue
+            p = el.find(qn("w:pPr"))
+            if p is not None and p.find(qn("w:keepNext")) is None:
+                # schema order: keepNext right after the style reference
+                p.insert(1 if p.find(qn("w:pStyle")) is not None else 0, parse_xml(f"<w:keepNext {_NS}/>"))
+
+    # ------------------------------------------------------------ sections and attachments
+
+    def new_section(self, *, landscape: bool) -> None:
+        """End the current section here; the next content starts a new page in the given orientation."""
+        ending = self.body.sectPr
+        last = self._last_block()
+        if last is None or last.tag != qn("w:p") or last.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
+            # after a table a paragraph must carry the break: a 1 pt one, so it can never spill a page
+            last = self.add(paragraph_xml(run("", self.fonts.body, 1), ppr(line=20, snap=False)))
+        following = copy.deepcopy(ending)
+        for ref in following.findall(qn("w:headerReference")) + following.findall(qn("w:footerReference")):
+            following.remove(ref)
+        for t in following.findall(qn("w:type")):
+            following.remove(t)
+        following.insert(0, parse_xml(f'<w:type {_NS} w:val="nextPage"/>'))
+        self._setup_section(following, landscape=landscape)
+        p_pr = last.find(qn("w:pPr"))
+        if p_pr is None:
+            p_pr = parse_xml(f"<w:pPr {_NS}/>")
+            last.insert(0, p_pr)
+        ending.getparent().remove(ending)
+        p_pr.append(ending)
+        self.body.append(following)
+        self.landscape = landscape
+
+    def attachment(self, number: int | None, title: str, *, landscape: bool = False, subtitle: str = "") -> None:
+        """A new page (a landscape section for wide tables): ``附件N`` 三号黑体 on line 1, the title
+        centred on line 3 (二号小标宋)."""
+        if landscape or self.landscape:
+            self.new_section(landscape=landscape)
+            page_break = False
+        else:
+            page_break = True
+        label = "附件" if number is None else f"附件{number}"
+        self.add(paragraph_xml(run(label, self.fonts.heading1), ppr(align="left", keep_next=True,
+                                                                   page_break=page_break)))
+        self.blank(1, keep_next=True)
+        self.title(title)
+        if subtitle:
+            self.add(paragraph_xml(run(subtitle, self.fonts.heading2), ppr(align="center", keep_next=True)))
+
+    def table_title(self, title: str, *, subtitle: str = "") -> None:
+        """A table standing alone: its title on line 1 and an optional 楷体 subtitle."""
+        self.title(title)
+        if subtitle:
+            self.add(paragraph_xml(run(subtitle, self.fonts.heading2), ppr(align="center", keep_next=True)))
+
+    @property
+    def text_width(self) -> int:
+        """Width of the 版心 in the current section (twips)."""
+        return L.LANDSCAPE_TEXT_W if self.landscape else L.TEXT_W
+
+    def paragraph_style(self, font: str, size: float, align: str, *, claim_default: bool = False) -> str | None:
+        """A paragraph style for table cells (created on first use): fonts, size, alignment, exact
+        line height, no grid. Returns None when cells need no reference at all: the first data-cell
+        style asked for with ``claim_default`` becomes the document's *default* paragraph style
+        (every text paragraph names ``Normal`` explicitly), so the cells of the largest table — a
+        1,500-row roster has 31,500 — carry no style reference."""
+        key = (font, size, align)
+        if key == self._default_cell:
+            return None
+        if key not in self._cell_styles:
+            default = claim_default and self._default_cell is None and align == "center"
+            style_id = "GwTableText" if default else f"GwT{len(self._cell_styles) + 1}"  # short: in every cell
+            name = "公文表格文字" if default else f"表格 {_esc(font)} {size:g}磅 {align}"
+            self.doc.styles.element.append(parse_xml(
+                f'<w:style {_NS} w:type="paragraph"{" w:default=" + chr(34) + "1" + chr(34) if default else ""} '
+                f'w:customStyle="1" w:styleId="{style_id}"><w:name w:val="{name}"/>{cell_ppr(size, align)}'
+                f'{cell_rpr(_esc(font), size)}</w:style>'))
+            if default:
+                self.doc.styles["Normal"].element.attrib.pop(qn("w:default"), None)
+                self._default_cell = key
+                return None
+            self._cell_styles[key] = style_id
+        return self._cell_styles[key]
+
+    def table(self, spec: TableSpec, progress: Callable[[int], None] | None = None):
+        """A data table across the 版心 (see ``tables``)."""
+        spec.width = self.text_width
+        return table_element(spec, self.fonts, self, progress, place=self.add_element)
+
+    # ------------------------------------------------------------ 版记
+
+    def colophon(self, cc: str, printer: str, print_date: str, *, own_page: bool = False) -> None:
+        """版记 at the bottom of the last page: 抄送 then 印发 line between 0.35/0.25/0.35 mm rules.
+
+        After a landscape attachment (or with ``own_page``) it gets a portrait page of its own and is
+        pushed down by one exact-height spacer (the page is empty, so the height is known). Otherwise
+        it floats at the bottom of the 版心 below the last text: rows of exact height placed by their
+        offset from the top margin, because LibreOffice ignores ``tblpYSpec="bottom"`` and only floats a
+        table as wide as the 版心 when it is positioned horizontally relative to the page.
+        """
+        own_page = own_page or self.landscape
+        if own_page:
+            self.new_section(landscape=False)
+        cc = safe_text(cc).strip().rstrip("。.")
+        font, size = self.fonts.body, L.SIZE_4
+        width = L.TEXT_W
+        rows = []
+        height = 0
+        if cc:
+            label = L.text_twips("抄送：", size)
+            text = f"抄送：{cc}。"
+            lines = -(-L.text_twips(text, size) // (width - 2 * EM_4 - label))  # ceil
+            height += lines * L.LINE_TWIPS
+            rows.append(self._colophon_row(run(text, font, size), lines,
+                                           ppr(align="left", left=EM_4 + label, right=EM_4, hanging=label,
+                                               snap=False)))
+        tabs = f'<w:tabs><w:tab w:val="right" w:pos="{width - EM_4}"/></w:tabs>'
+        height += L.LINE_TWIPS
+        rows.append(self._colophon_row(
+            run(safe_text(printer), font, size) + "<w:r><w:tab/></w:r>" + run(f"{safe_text(print_date)}印发", font, size),
+            1, ppr(align="left", left=EM_4, right=0, snap=False, tabs=tabs)))
+        thick = '<w:{0} w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
+        borders = (thick.format("top") + '<w:left w:val="nil"/>' + thick.format("bottom") + '<w:right w:val="nil"/>'
+                   + '<w:insideH w:val="single" w:sz="6" w:space="0" w:color="000000"/><w:insideV w:val="nil"/>')
+        tiny = 20  # the 1 pt paragraph that must follow a table
+        if own_page:
+            self.add(paragraph_xml(run("", font, 1), ppr(line=L.TEXT_H - height - 6 * tiny, snap=False)))
+            floating = ""
+        else:
+            floating = (f'<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="0" w:bottomFromText="0" '
+                        f'w:vertAnchor="margin" w:horzAnchor="page" w:tblpX="{L.PORTRAIT_MARGINS[2]}" '
+                        f'w:tblpY="{L.TEXT_H - height - tiny}"/><w:tblOverlap w:val="never"/>')
+        self.add(
+            f'<w:tbl {_NS}><w:tblPr>{floating}<w:tblW w:w="{width}" w:type="dxa"/>'
+            f'<w:tblInd w:w="0" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+            f'<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+            f'<w:tblGrid><w:gridCol w:w="{width}"/></w:tblGrid>{"".join(rows)}</w:tbl>')
+        # a 1 pt paragraph after the table (the float's anchor): it can never push a page of its own
+        self.add(paragraph_xml(run("", font, 1), ppr(line=tiny, snap=False)))
+
+    @staticmethod
+    def _colophon_row(runs: str, lines: int, p: str) -> str:
+        return (f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{lines * L.LINE_TWIPS}" w:hRule="exact"/></w:trPr>'
+                f'<w:tc><w:tcPr><w:tcW w:w="{L.TEXT_W}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
+                f'<w:p>{p}{runs}</w:p></w:tc></w:tr>')
+
+    # ------------------------------------------------------------ result
+
+    def document(self) -> DocxDocument:
+        return self.doc

@@ -1,0 +1,127 @@
+"""导出 (key 6) by real keys: the generated 正文 previewed and edited, Ctrl+S writes the .docx in a
+worker with a progress bar, the path is shown; a missing village is refused at its field."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, ProgressBar, Select, Static, TextArea
+
+from test_export_support import DocxReader
+from tests.tui_support import SIZE, TODAY, demo_db, settle, static_text
+from tui.app import make_app
+
+
+async def open_export(pilot) -> None:  # noqa: ANN001
+    await settle(pilot)
+    await pilot.press("6")
+    await settle(pilot)
+    assert type(pilot.app.screen).__name__ == "ExportScreen"
+
+
+async def retype(pilot, field: str, text: str) -> None:  # noqa: ANN001
+    w = pilot.app.screen.query_one(f"#field-{field}", Input)
+    w.focus()
+    w.value = ""
+    await pilot.press(*text)
+    await pilot.pause()
+
+
+async def choose_document(pilot, label: str) -> None:  # noqa: ANN001
+    select = pilot.app.screen.query_one("#field-kind", Select)
+    select.focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    labels = [str(o[0]) for o in select._options if o[1] is not Select.NULL]  # noqa: SLF001
+    current = labels.index(str(select.value))
+    target = labels.index(label)
+    key = "down" if target > current else "up"
+    for _ in range(abs(target - current)):
+        await pilot.press(key)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert select.value == label
+
+
+async def test_preview_edit_and_write(tmp_path: Path) -> None:
+    db = demo_db(tmp_path / "l.json")
+    out = tmp_path / "通报.docx"
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        area = app.screen.query_one("#export-text", TextArea)
+        assert "共排查列入软弱涣散村党组织" in area.text and "三、下步工作要求" in area.text
+        await retype(pilot, "doc_number", "12")
+        await retype(pilot, "output", str(out))
+        await pilot.press("ctrl+t")
+        assert app.focused is area
+        await pilot.press(*"[red]补充说明", "enter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert out.exists()
+        assert f"已写入：{out}" in static_text(app, "#export-status")
+        assert app.screen.query_one("#export-progress", ProgressBar).progress == 100
+        text = DocxReader(out).text()
+        assert "[red]补充说明\n" in text and "青石发〔2026〕12号" in text
+        assert "共排查列入软弱涣散村党组织" in text
+
+
+async def test_signoff_needs_a_village_at_its_field(tmp_path: Path) -> None:
+    db = demo_db(tmp_path / "l.json")
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        await choose_document(pilot, "验收销号表")
+        await retype(pilot, "output", str(tmp_path / "s.docx"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "须选择一个村" in str(app.screen.query_one("#error-village", Static).content)
+        assert not (tmp_path / "s.docx").exists()
+        assert app.screen.query_one("#field-to", Input).value == "县委组织部"
+        await retype(pilot, "village", "金沙村")
+        await pilot.press("ctrl+r")  # or wait: the 正文 follows the village after a short pause
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert (tmp_path / "s.docx").exists()
+        assert "金沙村" in app.screen.query_one("#export-text", TextArea).text
+
+
+async def test_table_only_has_no_body_and_bad_paths_stay_at_the_field(tmp_path: Path) -> None:
+    db = demo_db(tmp_path / "l.json")
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        await choose_document(pilot, "第一书记花名册")
+        app.screen.query_one("#field-table_only").focus()
+        await pilot.press("space")
+        await settle(pilot)
+        area = app.screen.query_one("#export-text", TextArea)
+        assert "没有正文" in area.text and area.read_only
+        await retype(pilot, "output", str(tmp_path / "missing" / "r.docx"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "文件夹不存在" in str(app.screen.query_one("#error-output", Static).content)
+        await retype(pilot, "output", str(tmp_path / "r.docx"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        reader = DocxReader(tmp_path / "r.docx")
+        assert reader.data_tables() and "青石发" not in reader.text()
+
+
+async def test_an_edited_body_stays_with_its_document(tmp_path: Path) -> None:
+    db = demo_db(tmp_path / "l.json")
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        await pilot.press("ctrl+t", *"ABC")
+        area = app.screen.query_one("#export-text", TextArea)
+        assert area.text.startswith("ABC为深入贯彻")
+        await choose_document(pilot, "“四个一”包联表")
+        assert area.text.startswith("现将《青石镇软弱涣散村党组织“四个一”包联表》")
+        out = tmp_path / "m.docx"
+        await retype(pilot, "output", str(out))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "ABC" not in DocxReader(out).text()  # the 通报's edits never leak into another document
+        await choose_document(pilot, "整顿工作进展情况通报")
+        assert area.text.startswith("ABC为深入贯彻")
