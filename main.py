@@ -130,6 +130,8 @@ def lookup(obj: Context, query: str, as_json: bool, limit: int, no_mask: bool) -
         statuses = [village_status(ledger, h.village_id) for h in hits]
     if as_json:
         click.echo(json.dumps([s.to_json(unmask=no_mask) for s in statuses], ensure_ascii=False, indent=2))
+        if not statuses:  # like grep: scripts can test the exit status; stdout stays valid JSON
+            _fail(f"没有找到与“{query}”匹配的村。", 1)
         return
     if not statuses:
         _fail(f"没有找到与“{query}”匹配的村。", 1)

@@ -6,13 +6,14 @@ missing keys take the field default, which is what makes additive schema changes
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import enum
 import types
 import typing
 from datetime import date
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
 
@@ -38,34 +39,99 @@ def to_dict(obj: Any) -> Any:
 
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
-    """Build ``cls`` from stored data, converting each field by its type hint."""
-    hints = _hints(cls)
-    kwargs = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name in data:
-            kwargs[f.name] = _convert(hints[f.name], data[f.name])
-    return cls(**kwargs)
+    """Build ``cls`` from stored data, converting each field by its type hint.
+
+    Every container is rebuilt, so the result never shares a list or dict with ``data``."""
+    return _decoder(cls)(data)
 
 
-def _convert(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def clone(obj: T) -> T:
+    """A deep copy of a domain object (dataclass, list, dict of them), several times faster than
+    ``copy.deepcopy``: dates, enums and strings are immutable and shared, containers are rebuilt."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return _cloner(type(obj))(obj)
+    return copy.deepcopy(obj)
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _optional(inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else inner(value)
+
+
+@cache
+def _decoder(tp: Any) -> Callable[[Any], Any]:
+    """A converter for values of type ``tp``, built once per type (type-hint inspection per value
+    made opening a prefecture-scale file take a third of a second)."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _convert(args[0], value) if len(args) == 1 else value
+        return _optional(_decoder(args[0])) if len(args) == 1 else _optional(copy.deepcopy)
     if origin is list:
-        (item,) = typing.get_args(tp)
-        return [_convert(item, v) for v in value]
+        (item_tp,) = typing.get_args(tp)
+        item = _decoder(item_tp)
+        if item is _identity:
+            return _optional(list)
+        return _optional(lambda value: [item(v) for v in value])
     if origin is dict:
         key_tp, val_tp = typing.get_args(tp)
-        return {_convert(key_tp, k): _convert(val_tp, v) for k, v in value.items()}
+        key, val = _decoder(key_tp), _decoder(val_tp)
+        return _optional(lambda value: {key(k): val(v) for k, v in value.items()})
     if tp is date:
-        return date.fromisoformat(value)
-    if tp is int and isinstance(value, str):
-        return int(value)
+        return _optional(date.fromisoformat)
+    if tp is int:
+        return _optional(lambda value: int(value) if isinstance(value, str) else value)
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp(value)
+        return _optional(tp)
     if dataclasses.is_dataclass(tp):
-        return from_dict(tp, value)
-    return value
+        hints = _hints(tp)
+        fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(tp)]
+
+        def build(data: dict[str, Any]) -> Any:
+            return tp(**{name: conv(data[name]) for name, conv in fields if name in data})
+
+        return _optional(build)
+    if tp in (str, float, bool):
+        return _identity
+    return _optional(copy.deepcopy)
+
+
+@cache
+def _cloner(tp: Any) -> Callable[[Any], Any]:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            inner = _cloner(args[0])
+            return inner if inner is _identity else _optional(inner)
+        return copy.deepcopy
+    if origin is list:
+        item = _cloner(typing.get_args(tp)[0])
+        if item is _identity:
+            return _optional(list)
+        return _optional(lambda value: [item(v) for v in value])
+    if origin is dict:
+        val = _cloner(typing.get_args(tp)[1])
+        if val is _identity:
+            return _optional(dict)
+        return _optional(lambda value: {k: val(v) for k, v in value.items()})
+    if tp in (str, int, float, bool, date) or (isinstance(tp, type) and issubclass(tp, enum.Enum)):
+        return _identity
+    if dataclasses.is_dataclass(tp):
+        hints = _hints(tp)
+        # Immutable fields come along in one C-level dict copy; only containers are rebuilt.
+        nested = [(f.name, c) for f in dataclasses.fields(tp) if (c := _cloner(hints[f.name])) is not _identity]
+        new = object.__new__
+
+        def clone_one(obj: Any) -> Any:
+            out = new(tp)
+            state = obj.__dict__.copy()
+            for name, c in nested:
+                state[name] = c(state[name])
+            out.__dict__ = state
+            return out
+
+        return _optional(clone_one)
+    return copy.deepcopy

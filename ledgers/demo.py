@@ -121,11 +121,18 @@ class Demo:
             collective_income={year - 2: max(0, last - r.randrange(0, 20_000)), year - 1: last},
             tags=r.sample(["脱贫村", "红色村", "示范村", "乡村振兴重点村"], r.choice([0, 0, 1, 1, 2])),
             reserve_cadres=r.choice([1, 2, 3, 3, 4, 5]),
-            org_term_start=date(2021, r.choice([1, 3, 4]), 15),
+            org_term_start=self.last_election(r.choice([1, 3, 4])),
         )
         for k, val in over.items():
             setattr(v, k, val)
+        v.org_name = v.standard_org_name()
         return v
+
+    def last_election(self, month: int) -> date:
+        """The latest village election (2021, 2026, … every five years) before today."""
+        year = self.today.year - (self.today.year - 2021) % 5
+        day = date(year, month, 15)
+        return day if day <= self.today else date(year - 5, month, 15)
 
     def secretary(self, unit: tuple[str, UnitLevel], village: Village | None, arrival: date,
                   status: SecretaryStatus = SecretaryStatus.ACTIVE) -> FirstSecretary:
@@ -259,6 +266,7 @@ def township_records(today: date, township: str = "青石镇") -> Iterator[tuple
     villages[6].org_term_start = add_months(today, -60) + timedelta(days=90)  # 柳溪村: R5 warning
     villages[9].collective_income = {y - 2: 0, y - 1: 0}  # 河西村: 空壳村
     for v in villages:
+        v.org_name = v.standard_org_name()
         yield "villages", v
 
     leaders = [Leader(n, t, Role.COUNTY_LEADER, d.phone()) for n, t in

@@ -6,17 +6,17 @@ Every change is one store transaction, so it is audited and can be undone as a w
 """
 from __future__ import annotations
 
-import copy
+import enum
 import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 from . import workflow
-from .codec import from_dict, to_dict
+from .codec import clone, from_dict, to_dict
 from .errors import FieldError, LedgerError, NotFound, ValidationErrors
 from .lookup import Hit, VillageIndex
 from .models import (
@@ -41,6 +41,7 @@ from .models import (
     Village,
 )
 from .rules import check_grade, poll_problems
+from .settings_meta import settings_problems
 from .store import AuditEntry, Store
 from .text import clean_text
 
@@ -73,6 +74,14 @@ class Holder:
     start: date | None
 
 
+def _day_before(day: date, start: date | None) -> date:
+    """The last day of a posting that ends because of something on ``day`` (a successor starting, a
+    recall): the day before, so that on ``day`` itself the slot shows the successor or a gap. A posting
+    ended on its own first day keeps that one day rather than ending before it began."""
+    last = day - timedelta(days=1)
+    return max(last, start) if start else last
+
+
 def _clean_strings(obj: Any, multiline_fields: frozenset[str] = frozenset()) -> Any:
     """Clean every string field of a dataclass (recursively) where it enters the ledger."""
     import dataclasses
@@ -80,18 +89,20 @@ def _clean_strings(obj: Any, multiline_fields: frozenset[str] = frozenset()) -> 
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         for f in dataclasses.fields(obj):
             value = getattr(obj, f.name)
-            if isinstance(value, str):
+            # Enum members are str too (StrEnum) but are codes, not typed text: left as they are.
+            if isinstance(value, str) and not isinstance(value, enum.Enum):
                 setattr(obj, f.name, clean_text(value, multiline=f.name in multiline_fields))
             elif isinstance(value, list):
-                setattr(obj, f.name, [clean_text(v) if isinstance(v, str) else _clean_strings(v, multiline_fields)
-                                      for v in value])
+                setattr(obj, f.name, [clean_text(v) if isinstance(v, str) and not isinstance(v, enum.Enum)
+                                      else _clean_strings(v, multiline_fields) for v in value])
             elif dataclasses.is_dataclass(value):
                 _clean_strings(value, multiline_fields)
     return obj
 
 
 MULTILINE = frozenset({"note", "problem_summary", "cause_analysis", "text", "finding", "circular_requirements",
-                       "township_opinion", "county_opinion", "evidence", "waive_note", "measure", "problem"})
+                       "township_opinion", "county_opinion", "evidence", "waive_note", "measure", "problem",
+                       "reason", "situation_note"})
 
 
 class Ledger:
@@ -142,7 +153,7 @@ class Ledger:
 
     def _seed_reference_data(self) -> None:
         """A new file gets the default situation table and settings (one audited change)."""
-        with self.store.transaction("初始化：软弱涣散情形表和默认设置", detail=False):
+        with self.store.transaction("初始化：软弱涣散情形表和默认设置", detail=False, barrier=True):
             for row in json.loads((DATA_DIR / "situations.json").read_text(encoding="utf-8")):
                 self.store.put("situations", to_dict(Situation(**row)))
             self.store.put("settings", to_dict(self._default_settings()))
@@ -155,9 +166,10 @@ class Ledger:
 
     def _load(self) -> None:
         self._cache: dict[str, dict[int, Any]] = {
-            name: {r["id"]: from_dict(cls, r) for r in self.store.all(name)} for name, cls in COLLECTIONS.items()
+            name: {r["id"]: from_dict(cls, r) for r in self.store.scan(name)} for name, cls in COLLECTIONS.items()
         }
         self._case_by_village: dict[int, list[int]] | None = None
+        self._assignments_by_village: dict[int, list[Assignment]] | None = None
         # The pinyin index is built on first use (or by ``ensure_index`` in a start-up worker):
         # pypinyin over thousands of names must not delay the first screen.
         self._index_ready = False
@@ -184,43 +196,46 @@ class Ledger:
             from .errors import ReadOnlyError
 
             raise ReadOnlyError("只读模式下不能修改账本（另一位同事正在使用）。")
-        obj = copy.deepcopy(obj)
+        obj = clone(obj)
         with self.store.transaction(summary):
             obj.id = self.store.put(collection, to_dict(obj))  # type: ignore[attr-defined]
         self._cache[collection][obj.id] = obj  # type: ignore[attr-defined]
         self._changed(collection)
-        return copy.deepcopy(obj)
+        return clone(obj)
 
     def _changed(self, collection: str) -> None:
         self.version += 1
         if collection == "cases":
             self._case_by_village = None
+        elif collection == "assignments":
+            self._assignments_by_village = None
 
     def _get(self, collection: str, id: int, what: str) -> Any:
         try:
-            return copy.deepcopy(self._cache[collection][id])
+            return clone(self._cache[collection][id])
         except KeyError:
             raise NotFound(f"找不到该{what}（编号{id}），可能已被删除。") from None
 
     def _all(self, collection: str) -> list[Any]:
         # Deep copies keep callers from mutating the cache behind the store's back.
-        return [copy.deepcopy(o) for o in self._cache[collection].values()]
+        return [clone(o) for o in self._cache[collection].values()]
+
+    def records(self, collection: str) -> list[Any]:
+        """The ledger's own objects of ``collection`` (no copies), for read-only walks over everything
+        inside ledgers/ (statistics, matrix, checks): copying 500 cases per dashboard refresh cost
+        80 ms. Callers must not mutate them, and must ``clone`` what they hand out."""
+        return list(self._cache[collection].values())
 
     # ------------------------------------------------------------ settings and situations
 
     @property
     def settings(self) -> Settings:
         s = self._cache["settings"].get(1)
-        return copy.deepcopy(s) if s else self._default_settings()
+        return clone(s) if s else self._default_settings()
 
     def save_settings(self, s: Settings) -> Settings:
-        s = _clean_strings(copy.deepcopy(s), MULTILINE)
-        errors = []
-        if not s.township.strip():
-            errors.append(FieldError("乡镇名称", "不能为空"))
-        for name, value in vars(s).items():
-            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-                errors.append(FieldError(name, "不能为负数"))
+        s = _clean_strings(clone(s), MULTILINE)
+        errors = settings_problems(s)
         if errors:
             raise ValidationErrors(errors)
         s.id = 1
@@ -237,7 +252,7 @@ class Ledger:
         return code
 
     def save_situation(self, s: Situation) -> Situation:
-        s = _clean_strings(copy.deepcopy(s))
+        s = _clean_strings(clone(s))
         errors = []
         import re
 
@@ -267,7 +282,7 @@ class Ledger:
         name = clean_text(name)
         for v in self._cache["villages"].values():
             if v.name == name and (township is None or v.township == township):
-                return copy.deepcopy(v)
+                return clone(v)
         return None
 
     def validate_village(self, v: Village) -> list[FieldError]:
@@ -293,10 +308,10 @@ class Ledger:
         return errors
 
     def save_village(self, v: Village) -> Village:
-        v = _clean_strings(copy.deepcopy(v), MULTILINE)
+        v = _clean_strings(clone(v), MULTILINE)
         v.township = v.township or self.settings.township
         if not v.org_name and v.name:
-            v.org_name = f"中共{v.name}{v.org_type.value.removeprefix('党')}委员会" if v.org_type.value == "党委" else f"{v.name}{v.org_type.value}"
+            v.org_name = v.standard_org_name()
         errors = self.validate_village(v)
         if errors:
             raise ValidationErrors(errors)
@@ -343,7 +358,7 @@ class Ledger:
         return self._get("leaders", id, "领导")
 
     def save_leader(self, l: Leader) -> Leader:
-        l = _clean_strings(copy.deepcopy(l))
+        l = _clean_strings(clone(l))
         errors = [] if l.name else [FieldError("姓名", "不能为空")]
         if l.role not in (Role.COUNTY_LEADER, Role.TOWNSHIP_LEADER):
             errors.append(FieldError("类别", "应为县级联系领导或乡镇包村领导"))
@@ -365,7 +380,7 @@ class Ledger:
         return self._get("units", id, "单位")
 
     def save_unit(self, u: Unit) -> Unit:
-        u = _clean_strings(copy.deepcopy(u))
+        u = _clean_strings(clone(u))
         if not u.name:
             raise ValidationErrors([FieldError("单位名称", "不能为空")])
         return self._save("units", u, f"{'修改' if u.id else '新增'}结对单位：{u.name}")
@@ -416,7 +431,7 @@ class Ledger:
         return errors
 
     def save_secretary(self, fs: FirstSecretary) -> FirstSecretary:
-        fs = _clean_strings(copy.deepcopy(fs), MULTILINE)
+        fs = _clean_strings(clone(fs), MULTILINE)
         if fs.village_id is not None and not fs.township:
             fs.township = self._cache["villages"][fs.village_id].township if fs.village_id in self._cache["villages"] else ""
         errors = self.validate_secretary(fs)
@@ -445,14 +460,14 @@ class Ledger:
             if to in ENDED_SECRETARY_STATES:
                 for a in self._cache["assignments"].values():
                     if a.role == Role.FIRST_SECRETARY and a.holder_id == id and a.end is None:
-                        a2 = replace(a, end=on)
+                        a2 = replace(a, end=_day_before(on, a.start))
                         self.store.put("assignments", to_dict(a2))
                         ended.append(a2)
         self._cache["secretaries"][id] = fs
         for a in ended:
             self._cache["assignments"][a.id] = a
         self._changed("secretaries")
-        return copy.deepcopy(fs)
+        return clone(fs)
 
     def refresh_term_status(self) -> list[FirstSecretary]:
         """Move postings within the warning window to 期满待轮换 (R8); returns those moved."""
@@ -489,15 +504,21 @@ class Ledger:
         """The four 四个一 slots of a village today: a Holder, or None for a gap (未落实)."""
         day = on or self.today
         out: dict[Role, Holder | None] = {r: None for r in Role}
-        for a in self._cache["assignments"].values():
-            if a.village_id == village_id and a.active_on(day) and out[a.role] is None:
+        if self._assignments_by_village is None:
+            by_village: dict[int, list[Assignment]] = {}
+            for a in self._cache["assignments"].values():
+                by_village.setdefault(a.village_id, []).append(a)
+            self._assignments_by_village = by_village
+        # The latest posting wins where two overlap (a successor set on the predecessor's first day).
+        for a in sorted(self._assignments_by_village.get(village_id, ()), key=lambda a: (a.start or date.min, a.id)):
+            if a.active_on(day):
                 name, detail = self.holder_name(a.role, a.holder_id)
                 out[a.role] = Holder(a.id, a.role, a.holder_id, name, detail, a.start)
         return out
 
     def assign(self, village_id: int, role: Role, holder_id: int, start: date | None = None,
                note: str = "") -> Assignment:
-        """Put someone in a slot; whoever held it is ended the day before (one active per slot)."""
+        """Put someone in a slot; whoever held it ends the day before (one holder per slot and day)."""
         v = self.village(village_id)
         name, _ = self.holder_name(role, holder_id)
         if name == "（已删除）":
@@ -513,14 +534,15 @@ class Ledger:
         with self.store.transaction(f"“四个一”{role.value}：{v.name} ← {name}"):
             previous = [a for a in self._cache["assignments"].values()
                         if a.village_id == village_id and a.role == role and a.end is None]
-            for a in previous:
-                self.store.put("assignments", to_dict(replace(a, end=max(a.start or start, start))))
+            ended = [replace(a, end=_day_before(start, a.start)) for a in previous]
+            for a in ended:
+                self.store.put("assignments", to_dict(a))
             new.id = self.store.put("assignments", to_dict(new))
-        for a in previous:
-            self._cache["assignments"][a.id] = replace(a, end=max(a.start or start, start))
+        for a in ended:
+            self._cache["assignments"][a.id] = a
         self._cache["assignments"][new.id] = new
         self._changed("assignments")
-        return copy.deepcopy(new)
+        return clone(new)
 
     def end_assignment(self, assignment_id: int, end: date | None = None) -> Assignment:
         a = self._get("assignments", assignment_id, "包联记录")
@@ -544,7 +566,7 @@ class Ledger:
             for c in self._cache["cases"].values():
                 idx.setdefault(c.village_id, []).append(c.id)
             self._case_by_village = idx
-        return sorted((copy.deepcopy(self._cache["cases"][i]) for i in self._case_by_village.get(village_id, [])),
+        return sorted((clone(self._cache["cases"][i]) for i in self._case_by_village.get(village_id, [])),
                       key=lambda c: (c.year, c.id))
 
     def active_case(self, village_id: int) -> RectificationCase | None:
@@ -567,11 +589,15 @@ class Ledger:
 
     def save_case(self, c: RectificationCase) -> RectificationCase:
         """Save edits to a case's texts and lists; its state only changes through ``move_case``."""
-        c = _clean_strings(copy.deepcopy(c), MULTILINE)
+        c = _clean_strings(clone(c), MULTILINE)
         old = self.case(c.id)
         if c.state != old.state or c.history != old.history:
             raise LedgerError("案卷阶段只能通过阶段转换修改。")
+        if (c.village_id, c.relapse_of, c.relapsed_into) != (old.village_id, old.relapse_of, old.relapsed_into):
+            raise LedgerError("案卷所属村和反弹关联不能修改；列错了村请驳回后重新列入。")
         errors = []
+        if not 2000 <= c.year <= 2100:
+            errors.append(FieldError("年度", f"{c.year}不是合理的年度"))
         known = {s.code for s in self._cache["situations"].values()}
         unknown = [code for code in c.situations if code not in known]
         if unknown:
@@ -602,12 +628,24 @@ class Ledger:
             if bad:
                 raise ValidationErrors([FieldError("软弱涣散情形", "未知情形代码：" + "、".join(bad))])
         frm = c.state
+        current = next((x for x in reversed(self.cases_for_village(c.village_id)) if x.active and x.id != c.id),
+                       None) if to == CaseState.RELAPSED else None
+        if current is not None and current.relapse_of is not None:
+            raise LedgerError(f"{self.village_name(c.village_id)}已有未结束的整顿案卷（{current.year}年，"
+                              f"{current.state.value}），且它已关联其他案卷，不能再记为反弹。")
+        _clean_strings(i, MULTILINE)
         warnings = workflow.apply_case(c, to, i, self.today, self.settings)
         verb = workflow.action_name(frm, to)
         vname = self.village_name(c.village_id)
         new_case = None
         with self.store.transaction(f"{verb}：{vname}（{c.year}年）"):
-            if to == CaseState.RELAPSED:
+            if to == CaseState.RELAPSED and current is not None:
+                # The village is already listed again: the relapse links to that case, not a second one.
+                current.relapse_of = c.id
+                self.store.put("cases", to_dict(current))
+                c.relapsed_into = current.id
+                new_case = current
+            elif to == CaseState.RELAPSED:
                 new_case = RectificationCase(c.village_id, (i.on or self.today).year, relapse_of=c.id,
                                              batch=f"{(i.on or self.today).year}年（反弹）",
                                              problem_summary=i.reason or next(
@@ -621,7 +659,7 @@ class Ledger:
         if new_case is not None:
             self._cache["cases"][new_case.id] = new_case
         self._changed("cases")
-        return copy.deepcopy(c), warnings
+        return clone(c), warnings
 
     def _edit_case(self, case_id: int, summary: str, edit) -> RectificationCase:
         c = self.case(case_id)
@@ -631,7 +669,7 @@ class Ledger:
 
     def save_task(self, case_id: int, task: Task) -> RectificationCase:
         """Add (task.id == 0) or replace a task of a case."""
-        task = _clean_strings(copy.deepcopy(task), MULTILINE)
+        task = _clean_strings(clone(task), MULTILINE)
         errors = [] if task.problem else [FieldError("具体问题", "不能为空")]
         c0 = self.case(case_id)
         if c0.state in (CaseState.SIGNED_OFF, CaseState.CONSOLIDATING, CaseState.ARCHIVED,
@@ -685,7 +723,7 @@ class Ledger:
         return self.save_task(case_id, t)
 
     def add_progress(self, case_id: int, report: ProgressReport) -> RectificationCase:
-        report = _clean_strings(copy.deepcopy(report), MULTILINE)
+        report = _clean_strings(clone(report), MULTILINE)
         if not report.text:
             raise ValidationErrors([FieldError("推进情况", "不能为空")])
         if report.on > self.today:
@@ -695,7 +733,7 @@ class Ledger:
 
     def add_acceptance(self, case_id: int, a: Acceptance) -> RectificationCase:
         """Record an acceptance inspection; only while the case awaits acceptance."""
-        a = _clean_strings(copy.deepcopy(a), MULTILINE)
+        a = _clean_strings(clone(a), MULTILINE)
         c = self.case(case_id)
         errors = [FieldError("民主测评", p) for p in poll_problems(a)]
         if c.state != CaseState.AWAITING_ACCEPTANCE:
@@ -707,7 +745,7 @@ class Ledger:
         return self._edit_case(case_id, f"录入验收（{a.result.value}）", lambda c: c.acceptances.append(a))
 
     def add_review(self, case_id: int, r: Review) -> RectificationCase:
-        r = _clean_strings(copy.deepcopy(r), MULTILINE)
+        r = _clean_strings(clone(r), MULTILINE)
         c = self.case(case_id)
         errors = [] if r.finding else [FieldError("回头看情况", "不能为空")]
         if c.state not in (CaseState.CONSOLIDATING, CaseState.ARCHIVED):
@@ -727,7 +765,8 @@ class Ledger:
 
     def slotted_cases(self) -> list[RectificationCase]:
         """Cases whose villages need all four 四个一 slots."""
-        return [c for c in self.cases() if c.state in SLOTTED_CASE_STATES]
+        return sorted((clone(c) for c in self._cache["cases"].values() if c.state in SLOTTED_CASE_STATES),
+                      key=lambda c: (c.year, c.id))
 
     # ------------------------------------------------------------ history
 

@@ -172,6 +172,12 @@ class Village:
     def members(self) -> int:
         return self.full_members + self.probationary_members
 
+    def standard_org_name(self) -> str:
+        """The organisation's name as written in documents when the clerk gave none."""
+        if self.org_type == OrgType.COMMITTEE:
+            return f"中共{self.name}委员会"
+        return f"{self.name}{self.org_type.value}"
+
     def income(self, year: int | None = None) -> int | None:
         """Operating income of ``year``, or of the latest year on file when ``year`` is None."""
         if not self.collective_income:

@@ -262,7 +262,9 @@ def assessment_findings(fs: FirstSecretary, s: Settings) -> list[Finding]:
             out.append(Finding(Level.ERROR, "R10", fs.name,
                                f"{year}年无故不在岗{absences}次，考核最高为“{cap.value}”，现为“{grade.value}”",
                                "secretary", fs.id))
-        active = fs.status not in (SecretaryStatus.RECALLED, SecretaryStatus.REASSIGNED, SecretaryStatus.LEFT)
+        # R11 asks for an action on the latest grade; an older one was acted on (or overtaken) since.
+        active = (fs.status not in (SecretaryStatus.RECALLED, SecretaryStatus.REASSIGNED, SecretaryStatus.LEFT)
+                  and year == max(fs.assessments))
         if grade == Grade.INCOMPETENT and active:
             out.append(Finding(Level.ERROR, "R11", fs.name, f"{year}年度考核不称职，应启动召回程序", "secretary", fs.id))
         elif grade == Grade.BASIC and active:

@@ -7,7 +7,8 @@ from datetime import date
 
 from .ledger import Ledger
 from .matrix import AssignmentMatrix, assignment_matrix
-from .models import CaseState, FirstSecretary, IncomeTier, RectificationCase, SecretaryStatus, Task
+from .codec import clone
+from .models import CaseState, FirstSecretary, IncomeTier, RectificationCase, SecretaryStatus, Task, Village
 from .rules import days_to_term_end, income_tier
 
 
@@ -58,7 +59,8 @@ def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
     """Figures for the whole ledger, or for the cases of one year (batch)."""
     today = ledger.today
     s = ledger.settings
-    cases: list[RectificationCase] = [c for c in ledger.cases() if year is None or c.year == year]
+    all_cases: list[RectificationCase] = ledger.records("cases")
+    cases = [c for c in all_cases if year is None or c.year == year]
     by_state = Counter(c.state for c in cases)
     overdue = []
     for c in cases:
@@ -66,18 +68,18 @@ def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
             continue
         for t in c.overdue_tasks(today):
             assert t.deadline is not None
-            overdue.append(OverdueTask(c.id, c.village_id, ledger.village_name(c.village_id), t,
+            overdue.append(OverdueTask(c.id, c.village_id, ledger.village_name(c.village_id), clone(t),
                                        (today - t.deadline).days))
     overdue.sort(key=lambda o: (-o.days, o.village))
-    secretaries = ledger.secretaries()
+    secretaries: list[FirstSecretary] = ledger.records("secretaries")
     terms = []
     for fs in secretaries:
         if fs.status in (SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING):
             left = days_to_term_end(fs, today)
             if left is not None and left <= s.term_warn_days:
-                terms.append(TermEnding(fs, ledger.village_name(fs.village_id), left))
+                terms.append(TermEnding(clone(fs), ledger.village_name(fs.village_id), left))
     terms.sort(key=lambda t: t.days)
-    villages = ledger.villages()
+    villages: list[Village] = ledger.records("villages")
     tiers = Counter(income_tier(v.income(), s) for v in villages)
     with_secretary = [v for v in villages if v.secretary_name]
     ages = [v.secretary_age for v in with_secretary if v.secretary_age]
@@ -93,5 +95,5 @@ def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
         dual_role_ratio=(sum(v.secretary_is_director for v in with_secretary) / len(with_secretary)
                          if with_secretary else None),
         secretary_avg_age=sum(ages) / len(ages) if ages else None,
-        years=sorted({c.year for c in ledger.cases()}),
+        years=sorted({c.year for c in all_cases}),
     )

@@ -97,6 +97,7 @@ class _Txn:
     created_tables: list[tuple[int, str]] = field(default_factory=list)  # (journal position, table)
     undo_of: int | None = None
     force_entry: bool = False  # an undo records its entry even if the records already match
+    barrier: bool = False  # undo stops here (the seeding of a new file)
 
 
 def _default_user() -> str:
@@ -570,6 +571,17 @@ class Store:
             records = sorted(table.values(), key=lambda r: r["id"])
             return json_copy(records)
 
+    def scan(self, collection: str) -> list[dict]:
+        """The stored records of ``collection`` themselves, not copies, sorted by id.
+
+        For readers that rebuild every container anyway (``codec.from_dict``): copying 7 MB of records
+        first doubled the time to open a prefecture-scale file. The caller must not mutate them."""
+        _check_collection(collection)
+        with self._mutex:
+            self._check_usable()
+            table = self._data.get(collection) or {}
+            return sorted(table.values(), key=lambda r: r["id"])
+
     def get(self, collection: str, id: int) -> dict | None:
         """A deep copy of the record, or None."""
         _check_collection(collection)
@@ -663,19 +675,21 @@ class Store:
             self._data[AUDIT] = self._data.pop(AUDIT)
         return table
 
-    def transaction(self, summary: str, *, detail: bool = True) -> contextlib.AbstractContextManager[None]:
+    def transaction(self, summary: str, *, detail: bool = True,
+                    barrier: bool = False) -> contextlib.AbstractContextManager[None]:
         """Group puts, deletes and set_meta into one disk write and one audit entry.
 
         Nested transactions join the outermost (its summary and detail apply). If the block raises,
         nothing is written and memory is rolled back exactly; an inner block that raises is rolled
         back on its own, so an outer block that catches the exception keeps only its own changes.
         ``detail=False`` leaves the new values out of the audit entry (bulk loads), which keeps the
-        file from doubling; undo still works because it only needs the old values.
+        file from doubling; undo still works because it only needs the old values. ``barrier=True``
+        makes an entry undo cannot pass (the reference data a new file starts with).
         """
-        return self._transaction(summary, detail)
+        return self._transaction(summary, detail, barrier)
 
     @contextlib.contextmanager
-    def _transaction(self, summary: str | None, detail: bool) -> Iterator[None]:
+    def _transaction(self, summary: str | None, detail: bool, barrier: bool = False) -> Iterator[None]:
         with self._mutex:
             self._check_writable()
             if self._txn is not None:
@@ -688,13 +702,13 @@ class Store:
                     self._rollback(txn, mark, meta_mark, tables_mark)
                     raise
                 return
-            with self._outer(summary, detail):
+            with self._outer(summary, detail, barrier):
                 yield
 
     @contextlib.contextmanager
-    def _outer(self, summary: str | None, detail: bool) -> Iterator[_Txn]:
+    def _outer(self, summary: str | None, detail: bool, barrier: bool = False) -> Iterator[_Txn]:
         """A new outermost transaction: commit on success, roll back on any exception."""
-        txn = _Txn(summary=summary, detail=detail, meta_before=json_copy(self._meta))
+        txn = _Txn(summary=summary, detail=detail, meta_before=json_copy(self._meta), barrier=barrier)
         self._txn = txn
         try:
             yield txn
@@ -771,6 +785,8 @@ class Store:
             }
             if not txn.detail:
                 entry["detail"] = False
+            if txn.barrier:
+                entry["barrier"] = True
             # Records are never mutated in place (put replaces the dict), so the entry may share the
             # before/after dicts with the tables instead of copying thousands of records on bulk loads.
             self._data[AUDIT][seq_key] = entry

@@ -115,6 +115,8 @@ def test_lookup_of_nothing_exits_1(demo_db: Path) -> None:
     r = run(demo_db, "lookup", "xyzxyzxyz")
     assert r.exit_code == 1
     assert "没有找到" in one_chinese_line(r.stderr)
+    r = run(demo_db, "lookup", "xyzxyzxyz", "--json")
+    assert r.exit_code == 1 and json.loads(r.stdout) == [] and "没有找到" in one_chinese_line(r.stderr)
 
 
 # ---------------------------------------------------------------- check
