@@ -281,10 +281,12 @@ class VillageIndex:
                 score = EXACT if folded == q else PREFIX if at == 0 else SUBSTRING
                 best[village_id] = (score, at, len(q))
 
-        letters = q.replace("'", "")  # xi'an: the apostrophe only separates syllables
+        letters = q.replace("'", "")
+        # xi'an: an apostrophe marks a syllable boundary (西安, not 县); such a query is full pinyin.
+        breaks = [at - n for n, at in enumerate(i for i, ch in enumerate(q) if ch == "'") if 0 < at - n <= len(letters)]
         if letters and letters.isascii() and letters.isalnum():
             n = len(letters)
-            for key, village_id, start in _prefixed(self._initials, letters):
+            for key, village_id, start in () if "'" in q else _prefixed(self._initials, letters):
                 if start == 0:
                     score = INITIALS_WHOLE if len(key) == n else INITIALS_PREFIX
                 else:
@@ -295,6 +297,8 @@ class VillageIndex:
             # One letter is an initial already; a pinyin key adds nothing new for it.
             if n > 1:
                 for key, village_id, start, ends in _prefixed(self._pinyin, letters):
+                    if breaks and not all(b in ends for b in breaks):
+                        continue
                     if start == 0:
                         score = PINYIN_WHOLE if len(key) == n else PINYIN_PREFIX
                     else:

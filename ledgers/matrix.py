@@ -45,15 +45,22 @@ class AssignmentMatrix:
         return [c for c in self.conflicts if c.village_id == village_id]
 
 
-def assignment_matrix(ledger: Ledger, on: date | None = None) -> AssignmentMatrix:
+def assignment_matrix(ledger: Ledger, on: date | None = None, year: int | None = None) -> AssignmentMatrix:
+    """The 四个一 of every village whose case needs it (only the cases of ``year`` when given)."""
     day = on or ledger.today
     rows = []
     for case in ledger.slotted_cases():
+        if year is not None and case.year != year:
+            continue
         slots = ledger.slots(case.village_id, day)
         starts = [h.start for h in slots.values() if h is not None and h.start]
         rows.append(MatrixRow(ledger.village(case.village_id), case, slots, max(starts) if starts else None))
     rows.sort(key=lambda r: (r.village.township, r.village.name))
-    return AssignmentMatrix(rows, find_conflicts(ledger, day))
+    conflicts = find_conflicts(ledger, day)
+    if year is not None:
+        listed = {r.village.id for r in rows}
+        conflicts = [c for c in conflicts if c.village_id in listed]
+    return AssignmentMatrix(rows, conflicts)
 
 
 def find_conflicts(ledger: Ledger, day: date) -> list[Conflict]:

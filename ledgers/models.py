@@ -52,6 +52,12 @@ SLOTTED_CASE_STATES = frozenset({
     CaseState.ACCEPTED, CaseState.SIGNED_OFF, CaseState.CONSOLIDATING,
 })
 
+DEFAULT_TERM_MONTHS = 24  # R8: a first secretary's posting (DOMAIN.md)
+
+# States whose task list may still change: once submitted for acceptance the list is what is
+# inspected (a failed acceptance sends the case back to 整顿中, where it can change again).
+TASK_EDIT_STATES = frozenset({CaseState.CANDIDATE, CaseState.IDENTIFIED, CaseState.RECTIFYING})
+
 
 class TaskStatus(enum.StrEnum):
     NOT_STARTED = "未启动"
@@ -251,7 +257,7 @@ class FirstSecretary:
     village_type: VillageType = VillageType.OTHER
     batch: str = ""
     arrival: date | None = None
-    term_months: int = 24
+    term_months: int = 0  # 0 → Settings.secretary_term_months, filled in when the posting is saved
     term_end: date | None = None  # None → arrival + term_months (R8)
     id_number: str = ""
     phone: str = ""
@@ -442,7 +448,7 @@ class Settings:
     org_term_years: int = 5
     org_term_warn_days: int = 180
     # R8
-    secretary_term_months: int = 24
+    secretary_term_months: int = DEFAULT_TERM_MONTHS
     term_warn_days: int = 60
     term_urgent_days: int = 30
     # R10

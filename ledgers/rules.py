@@ -11,6 +11,7 @@ from datetime import date
 from .dates import add_months
 from .errors import FieldError
 from .models import (
+    DEFAULT_TERM_MONTHS,
     GRADE_ORDER,
     Acceptance,
     AcceptanceResult,
@@ -69,17 +70,17 @@ def org_findings(v: Village, s: Settings, today: date) -> list[Finding]:
             add(Level.WARNING, "R1", f"正式党员{full}名，不足{s.min_members_own_branch}名，不能单独成立党支部，应与邻近单位成立联合党支部")
     # R2: size and form should match (warnings, not errors).
     elif v.org_type == OrgType.JOINT_BRANCH:
-        add(Level.INFO, "R2", f"正式党员{full}名，已达{s.min_members_own_branch}名，可单独成立党支部")
+        add(Level.WARNING, "R2", f"正式党员{full}名，已达{s.min_members_own_branch}名，可单独成立党支部")
     can_committee = members >= s.committee_members
     if can_committee and v.org_type != OrgType.COMMITTEE:
-        add(Level.INFO, "R2", f"党员{members}名，可设党委")
+        add(Level.WARNING, "R2", f"党员{members}名，可设党委")
     if v.org_type == OrgType.BRANCH:
         # R3 stands on its own: a 党支部 above the limit should split, whatever R2 also says (a branch
         # of 104 gets both "可设党委" and the split advice; a lowered split limit still applies).
         if members > s.split_branch_over:
             add(Level.WARNING, "R3", f"党员{members}名，可设党总支（党支部党员超过{s.split_branch_over}名，建议分设党支部或成立党总支）")
         elif members >= s.general_branch_members and not can_committee:
-            add(Level.INFO, "R2", f"党员{members}名，可设党总支")
+            add(Level.WARNING, "R2", f"党员{members}名，可设党总支")
     if v.org_type == OrgType.GENERAL_BRANCH and members < s.general_branch_members:
         add(Level.WARNING, "R2", f"党员{members}名，不足{s.general_branch_members}名，一般不设党总支")
     if v.org_type == OrgType.COMMITTEE and members < s.committee_members:
@@ -208,7 +209,7 @@ def term_end(fs: FirstSecretary) -> date | None:
     """R8: term end = arrival + term months, unless set explicitly."""
     if fs.term_end is not None:
         return fs.term_end
-    return add_months(fs.arrival, fs.term_months) if fs.arrival else None
+    return add_months(fs.arrival, fs.term_months or DEFAULT_TERM_MONTHS) if fs.arrival else None
 
 
 def days_to_term_end(fs: FirstSecretary, today: date) -> int | None:
@@ -226,8 +227,9 @@ def term_findings(fs: FirstSecretary, s: Settings, today: date) -> list[Finding]
     assert end is not None
     if left < 0:
         return [Finding(Level.ERROR, "R8", fs.name, f"任期已于{end.isoformat()}届满，应及时轮换或办理留任", "secretary", fs.id)]
-    if left <= s.term_urgent_days:
-        return [Finding(Level.ERROR, "R8", fs.name, f"任期将于{end.isoformat()}届满（还有{left}天）", "secretary", fs.id)]
+    if left <= s.term_urgent_days:  # DOMAIN.md: warnings at 60 and at 30 days; past the end is an error
+        return [Finding(Level.WARNING, "R8", fs.name, f"任期将于{end.isoformat()}届满（还有{left}天），请尽快安排轮换",
+                        "secretary", fs.id)]
     if left <= s.term_warn_days:
         return [Finding(Level.WARNING, "R8", fs.name, f"任期将于{end.isoformat()}届满（还有{left}天）", "secretary", fs.id)]
     return []

@@ -88,7 +88,7 @@ def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
         villages=len(villages),
         cases_by_state={st: by_state.get(st, 0) for st in CaseState},
         overdue=overdue,
-        matrix=assignment_matrix(ledger),
+        matrix=assignment_matrix(ledger, year=year),
         secretaries_by_status={st: sum(1 for f in secretaries if f.status == st) for st in SecretaryStatus},
         terms_ending=terms,
         tiers={t: tiers.get(t, 0) for t in IncomeTier},

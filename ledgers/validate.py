@@ -227,6 +227,8 @@ def normalize_id_number(s: str, field: str = ID_FIELD) -> str:
     birth = _id_birth_date(text)
     if birth is None or birth.year < MIN_YEAR:
         raise FieldError(field, f"其中的出生日期{text[6:14]}不存在：{text}")
+    if birth > date.today():
+        raise FieldError(field, f"其中的出生日期{text[6:14]}晚于今天：{text}")
     try:
         return ric.validate(text)
     except InvalidChecksum:

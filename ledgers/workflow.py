@@ -114,7 +114,8 @@ def _rerectify(c: RectificationCase, i: CaseInput, today: date, s: Settings) -> 
     if i.new_deadline is None:
         missing.append("重新整改的完成时限")
     elif i.new_deadline <= (i.on or today):
-        missing.append("重新整改的完成时限应晚于今天")
+        day = i.on or today
+        missing.append("重新整改的完成时限应晚于" + ("今天" if day == today else f"重新整改日期（{day.isoformat()}）"))
     return Verdict(missing, [])
 
 
@@ -124,6 +125,9 @@ def _sign_off(c: RectificationCase, i: CaseInput, today: date, s: Settings) -> V
         missing.append("销号日期")
     if not i.approver.strip():
         missing.append("审批人")
+    a = c.last_acceptance
+    if i.on is not None and a is not None and i.on < a.on:
+        missing.append(f"销号日期不能早于验收日期（{a.on.isoformat()}）")
     return Verdict(missing, [])
 
 
@@ -133,8 +137,11 @@ def _archive(c: RectificationCase, i: CaseInput, today: date, s: Settings) -> Ve
     day = i.on or today
     if end is None or day < end:
         missing.append(f"巩固提升期未满（至{end.isoformat() if end else f'销号后{s.consolidation_months}个月'}）")
-    if not any(not r.relapsed for r in c.reviews):
+    latest = max(c.reviews, key=lambda r: r.on) if c.reviews else None
+    if latest is None:
         missing.append("至少一次未反弹的“回头看”记录")
+    elif latest.relapsed:
+        missing.append(f"最近一次“回头看”（{latest.on.isoformat()}）未反弹——该次已发现反弹，应认定反弹")
     return Verdict(missing, [])
 
 
@@ -175,6 +182,13 @@ def check_case(c: RectificationCase, to: CaseState, i: CaseInput, today: date, s
         allowed = "、".join(f"“{t.value}”" for t in next_states(c.state)) or "无"
         return Verdict([f"当前阶段“{c.state.value}”不能直接转为“{to.value}”（可转为：{allowed}）"], [])
     verdict = entry[1](c, i, today, s)
+    steps = [t for t in c.history if t.from_state is not None]  # the listing is dated when typed in
+    if i.on is not None and steps and i.on < steps[-1].on:
+        # Steps happen in order: a date before the previous step would also let later guards be
+        # dodged (signing off "before" the acceptance, archiving a consolidation that never ran).
+        last = steps[-1]
+        verdict = Verdict(verdict.missing + [f"日期不能早于上一步“{last.to_state.value}”的日期（{last.on.isoformat()}）"],
+                          verdict.warnings)
     return _not_in_future(verdict, i.on, today)
 
 
@@ -299,7 +313,7 @@ def apply_secretary(fs: FirstSecretary, to: SecretaryStatus, i: PostingInput, to
             fs.arrival = on
     elif to == F.ACTIVE:
         end = term_end(fs)
-        fs.term_months += i.extend_months
+        fs.term_months = (fs.term_months or s.secretary_term_months) + i.extend_months
         fs.term_end = add_months(end, i.extend_months) if fs.term_end and end else None
         reason = reason or f"留任{i.extend_months}个月"
     elif to == F.RECALLED:

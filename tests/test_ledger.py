@@ -11,6 +11,7 @@ import pytest
 from ledgers import workflow
 from ledgers.codec import to_dict
 from ledgers.errors import LedgerError, NotFound, ReadOnlyError, StoreLocked, TransitionRefused, ValidationErrors
+from ledgers.rules import term_end
 from ledgers.ledger import Ledger
 from ledgers.matrix import assignment_matrix, find_conflicts
 from ledgers.models import (
@@ -346,11 +347,11 @@ def consolidating_case(led: Ledger, village_id: int, reviews: list[Review]) -> i
     c = led.new_case(village_id, 2025)
     led.move_case(c.id, C.IDENTIFIED, CaseInput(on=date(2025, 3, 1), situations=["S02"]))
     led.save_task(c.id, task(1, deadline=date(2025, 6, 1)))
-    led.move_case(c.id, C.RECTIFYING)
+    led.move_case(c.id, C.RECTIFYING, CaseInput(on=date(2025, 3, 10)))
     led.complete_task(c.id, 1, date(2025, 5, 1))
-    led.move_case(c.id, C.AWAITING_ACCEPTANCE)
+    led.move_case(c.id, C.AWAITING_ACCEPTANCE, CaseInput(on=date(2025, 5, 20)))
     led.add_acceptance(c.id, Acceptance(date(2025, 6, 1), AcceptanceResult.PASS, 80, [], 50, 40, 8, 2))
-    led.move_case(c.id, C.ACCEPTED)
+    led.move_case(c.id, C.ACCEPTED, CaseInput(on=date(2025, 6, 5)))
     led.move_case(c.id, C.SIGNED_OFF, CaseInput(on=date(2025, 6, 10), approver="县委组织部"))
     for r in reviews:
         led.add_review(c.id, r)
@@ -653,7 +654,7 @@ def test_conflict_recalled_but_still_in_a_slot(ledger: Ledger, people: dict) -> 
 
 def test_secretary_validation(ledger: Ledger, people: dict) -> None:
     with pytest.raises(ValidationErrors) as exc:
-        ledger.save_secretary(FirstSecretary("", political_status="群众", term_months=0, id_number="123",
+        ledger.save_secretary(FirstSecretary("", political_status="群众", term_months=-1, id_number="123",
                                              phone="12345", village_id=99, birth=date(1990, 1, 1),
                                              arrival=date(1989, 1, 1), assessments={2025: Grade.COMPETENT},
                                              absences={2025: 2, 2024: -1}))
@@ -878,3 +879,69 @@ def test_read_only_viewer_reloads_the_writers_changes(ledger: Ledger, people: di
         assert ro.find_village("新华村") is None
         ro.reload()
         assert ro.find_village("新华村") is not None
+
+
+def test_new_postings_take_the_term_from_the_settings(ledger: Ledger, people: dict) -> None:
+    s = ledger.settings
+    s.secretary_term_months = 36
+    ledger.save_settings(s)
+    fs = ledger.save_secretary(FirstSecretary(name="周红", arrival=date(2026, 3, 1)))
+    assert fs.term_months == 36 and term_end(fs) == date(2029, 3, 1)
+    assert ledger.secretary(people["fs"].id).term_months == 24  # an earlier posting keeps its term
+
+
+def test_a_recall_shows_as_a_gap_at_once(ledger: Ledger, people: dict) -> None:
+    vid = people["a"].id
+    fill_slots(ledger, vid, people, date(2026, 1, 1))
+    assert ledger.slots(vid)[Role.FIRST_SECRETARY] is not None  # the slot index is built …
+    ledger.move_secretary(people["fs"].id, SecretaryStatus.RECALLED,
+                          PostingInput(on=TODAY - timedelta(days=2), recall_reason=RecallReason.HEALTH))
+    assert ledger.slots(vid)[Role.FIRST_SECRETARY] is None  # … and does not go stale
+
+
+def test_save_case_cannot_rewrite_what_the_steps_own(ledger: Ledger, people: dict) -> None:
+    cid = awaiting_case(ledger, people["a"].id)
+    for change in ({"signed_off_on": date(2024, 1, 1)}, {"approver": "某人"}, {"identified_on": date(2001, 1, 1)},
+                   {"acceptances": [Acceptance(TODAY, AcceptanceResult.PASS, 150, [], 1, 0, 0, 9)]},
+                   {"tasks": []}):
+        with pytest.raises(LedgerError) as exc:
+            ledger.save_case(replace(ledger.case(cid), **change))
+        assert "只能通过相应操作修改" in str(exc.value)
+    saved = ledger.save_case(replace(ledger.case(cid), note="备注", batch="2026年第二批"))
+    assert (saved.note, saved.batch) == ("备注", "2026年第二批")
+
+
+def test_tasks_are_frozen_once_submitted(ledger: Ledger, people: dict) -> None:
+    cid = awaiting_case(ledger, people["a"].id)
+    assert ledger.case(cid).state == C.AWAITING_ACCEPTANCE
+    with pytest.raises(ValidationErrors) as exc:
+        ledger.save_task(cid, task(2))
+    assert "整改任务已不能修改" in errors_of(exc)["整改任务"]
+    with pytest.raises(LedgerError):
+        ledger.delete_task(cid, 1)
+    assert len(ledger.case(cid).tasks) == 1
+
+
+def test_closed_is_set_by_the_sign_off_only(ledger: Ledger, people: dict) -> None:
+    c = ledger.new_case(people["a"].id)
+    with pytest.raises(ValidationErrors) as exc:
+        ledger.save_task(c.id, task(1, status=TaskStatus.CLOSED, done_on=TODAY))
+    assert "自动标记" in errors_of(exc)["完成情况"]
+
+
+def test_save_secretary_cannot_change_the_status(ledger: Ledger, people: dict) -> None:
+    fs = ledger.secretary(people["fs"].id)
+    with pytest.raises(LedgerError) as exc:
+        ledger.save_secretary(replace(fs, status=SecretaryStatus.RECALLED))
+    assert "只能通过" in str(exc.value)
+    with pytest.raises(LedgerError) as exc:
+        ledger.save_secretary(FirstSecretary(name="周红", status=SecretaryStatus.LEFT))
+    assert "期满离任" in str(exc.value)
+    assert ledger.secretary(fs.id).status == fs.status
+
+
+def test_an_acceptance_is_not_dated_before_the_submission(ledger: Ledger, people: dict) -> None:
+    cid = awaiting_case(ledger, people["a"].id)
+    with pytest.raises(ValidationErrors) as exc:
+        ledger.add_acceptance(cid, Acceptance(TODAY - timedelta(days=30), AcceptanceResult.PASS, 80, [], 10, 9, 1, 0))
+    assert "不能早于提请验收的日期" in errors_of(exc)["验收日期"]

@@ -353,3 +353,11 @@ def test_search_is_fast_at_2000_villages() -> None:
     # twice the goal leaves room for a slower machine without hiding a regression.
     assert times[len(times) // 2] < 0.002
     assert times[-1] < 0.010
+
+
+def test_an_apostrophe_marks_a_syllable_boundary() -> None:
+    ix = VillageIndex()
+    ix.build([(1, "向阳社区", "青石镇"), (2, "西安村", "青石镇")])
+    assert [h.name for h in ix.search("xi'an")] == ["西安村"]
+    assert [h.name for h in ix.search("xi'")] == ["西安村"]
+    assert {h.name for h in ix.search("xian")} == {"西安村", "向阳社区"}

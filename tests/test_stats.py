@@ -269,3 +269,16 @@ def test_status_past_cases_after_relapse(demo_ledger: Ledger) -> None:
     assert st.case is not None and st.case.state == CaseState.CANDIDATE and st.case.relapse_of is not None
     assert [c.state for c in st.past_cases] == [CaseState.RELAPSED]
     assert st.past_cases[0].relapsed_into == st.case.id
+
+
+def test_the_figures_of_one_year_show_only_that_year_s_matrix(demo_ledger: Ledger) -> None:
+    whole = dashboard(demo_ledger)
+    years = sorted({r.case.year for r in whole.matrix.rows})
+    assert len(years) >= 1
+    for year in {c.year for c in demo_ledger.cases()}:
+        d = dashboard(demo_ledger, year=year)
+        assert all(r.case.year == year for r in d.matrix.rows)
+        listed = {r.village.id for r in d.matrix.rows}
+        assert all(c.village_id in listed for c in d.matrix.conflicts)
+    assert sum(len(dashboard(demo_ledger, year=y).matrix.rows) for y in {c.year for c in demo_ledger.cases()}) \
+        == len(whole.matrix.rows)

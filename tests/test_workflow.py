@@ -45,8 +45,8 @@ def done(n: int = 1) -> Task:
 
 
 def acceptance(result: AcceptanceResult = AcceptanceResult.PASS, score: float = 85, dissatisfied: int = 5,
-               participants: int = 60) -> Acceptance:
-    return Acceptance(TODAY - timedelta(days=1), result, score, ["王建国"], participants,
+               participants: int = 60, on: date = TODAY - timedelta(days=1)) -> Acceptance:
+    return Acceptance(on, result, score, ["王建国"], participants,
                       participants - dissatisfied, 0, dissatisfied)
 
 
@@ -338,10 +338,27 @@ def test_archive_before_the_period_ends_is_refused() -> None:
 def test_archive_needs_a_review_that_did_not_relapse() -> None:
     c = case(C.CONSOLIDATING, signed_off_on=SIGNED)
     assert missing(c, C.ARCHIVED) == ["至少一次未反弹的“回头看”记录"]
-    c.reviews.append(Review(TODAY, "班子又不团结", relapsed=True))
-    assert missing(c, C.ARCHIVED) == ["至少一次未反弹的“回头看”记录"]
+    c.reviews.append(Review(TODAY - timedelta(days=30), "巩固良好"))
+    assert missing(c, C.ARCHIVED) == []
+    c.reviews.append(Review(TODAY - timedelta(days=3), "班子又不团结", relapsed=True))
+    (msg,) = missing(c, C.ARCHIVED)  # the latest review counts: a relapse found is not archived over
+    assert "最近一次“回头看”" in msg and "应认定反弹" in msg
     c.reviews.append(Review(TODAY, "已好转"))
     assert missing(c, C.ARCHIVED) == []
+
+
+def test_steps_are_dated_in_order() -> None:
+    c = case(C.CANDIDATE)
+    apply(c, C.IDENTIFIED, on=date(2026, 3, 1), situations=["S02"])
+    c.tasks = [task(1, deadline=date(2026, 6, 1))]
+    (msg,) = missing(c, C.RECTIFYING, on=date(2026, 2, 1), filled_roles=set(Role))
+    assert msg == "日期不能早于上一步“已认定”的日期（2026-03-01）"
+    assert missing(c, C.RECTIFYING, on=date(2026, 3, 1), filled_roles=set(Role)) == []
+
+
+def test_sign_off_not_before_the_acceptance() -> None:
+    c = case(C.ACCEPTED, acceptances=[acceptance(on=date(2026, 9, 1))])
+    assert "销号日期不能早于验收日期（2026-09-01）" in missing(c, C.SIGNED_OFF, on=date(2026, 8, 1), approver="县委组织部")
 
 
 def test_archive_cannot_be_dated_into_the_future() -> None:
@@ -377,10 +394,10 @@ def test_full_walk_keeps_a_consistent_history() -> None:
     apply(c, C.RECTIFYING, on=date(2025, 3, 10), filled_roles=set(Role))
     c.tasks[0].status, c.tasks[0].done_on = TaskStatus.DONE, date(2025, 5, 30)
     apply(c, C.AWAITING_ACCEPTANCE, on=date(2025, 6, 2))
-    c.acceptances.append(acceptance(AcceptanceResult.BASIC, 66))
+    c.acceptances.append(acceptance(AcceptanceResult.BASIC, 66, on=date(2025, 6, 8)))
     apply(c, C.RECTIFYING, on=date(2025, 6, 10), new_deadline=date(2025, 8, 1))
     apply(c, C.AWAITING_ACCEPTANCE, on=date(2025, 7, 30))
-    c.acceptances.append(acceptance())
+    c.acceptances.append(acceptance(on=date(2025, 8, 3)))
     apply(c, C.ACCEPTED, on=date(2025, 8, 5))
     apply(c, C.SIGNED_OFF, on=date(2025, 8, 20), approver="县委组织部")
     c.reviews.append(Review(date(2026, 2, 1), "巩固良好"))
