@@ -26,6 +26,7 @@ class TermEnding:
     secretary: FirstSecretary
     village: str
     days: int
+    urgent: bool = False  # within Settings.term_urgent_days (R8's second warning) or past the end
 
 
 @dataclass
@@ -77,7 +78,8 @@ def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
         if fs.status in (SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING):
             left = days_to_term_end(fs, today)
             if left is not None and left <= s.term_warn_days:
-                terms.append(TermEnding(clone(fs), ledger.village_name(fs.village_id), left))
+                terms.append(TermEnding(clone(fs), ledger.village_name(fs.village_id), left,
+                                        left <= s.term_urgent_days))
     terms.sort(key=lambda t: t.days)
     villages: list[Village] = ledger.records("villages")
     tiers = Counter(income_tier(v.income(), s) for v in villages)

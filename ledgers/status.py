@@ -10,7 +10,8 @@ from datetime import date
 
 from .errors import NotFound
 from .ledger import Holder, Ledger
-from .models import FirstSecretary, IncomeTier, RectificationCase, Role, Task, Village
+from .codec import clone
+from .models import CaseState, FirstSecretary, IncomeTier, RectificationCase, Role, SecretaryStatus, Task, Village
 from .rules import Finding, income_tier, secretary_findings, slot_findings, term_end, village_findings, village_funds
 from .validate import mask_phone
 
@@ -83,10 +84,11 @@ def village_status(ledger: Ledger, village_id: int) -> VillageStatus:
     except NotFound:  # the slot points at a deleted roster entry; the card must still show
         secretary = None
     if secretary is None:  # a stationed first secretary need not hold a 四个一 slot
-        posted = [f for f in ledger.secretaries() if f.village_id == village_id and f.status.value in ("在岗", "期满待轮换")]
-        secretary = posted[0] if posted else None
+        posted = sorted((f for f in ledger.records("secretaries") if f.village_id == village_id
+                         and f.status in (SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING)), key=lambda f: f.id)
+        secretary = clone(posted[0]) if posted else None
     findings = village_findings(v, s, today)
-    if case is not None and case.state.value not in ("拟认定",):
+    if case is not None and case.state != CaseState.CANDIDATE:
         findings += slot_findings(v, case, {r: (h.name if h else None) for r, h in slots.items()}, secretary)
     if secretary is not None:
         findings += [f for f in secretary_findings(secretary, s, today) if f.rule in ("R8", "R10", "R11")]

@@ -174,7 +174,7 @@ class DashboardScreen(SectionScreen):
     def _term_options(self, d: Dashboard) -> list[Option]:
         out = []
         for n, t in enumerate(d.terms_ending):
-            style = "bold red" if t.days <= 30 else "yellow"
+            style = "bold red" if t.urgent else "yellow"
             when = f"还有{t.days}天" if t.days >= 0 else f"已过期{-t.days}天"
             line = Content.assemble(Content(pad(t.secretary.name, 8)), Content(pad(t.village or "（未驻村）", 10)),
                                     Content.styled(when, style))
