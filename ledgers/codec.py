@@ -68,7 +68,10 @@ def _decoder(tp: Any) -> Callable[[Any], Any]:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _optional(_decoder(args[0])) if len(args) == 1 else _optional(copy.deepcopy)
+        if len(args) != 1:
+            return _optional(copy.deepcopy)
+        inner = _decoder(args[0])
+        return inner if inner is _identity else _optional(inner)
     if origin is list:
         (item_tp,) = typing.get_args(tp)
         item = _decoder(item_tp)
@@ -84,13 +87,25 @@ def _decoder(tp: Any) -> Callable[[Any], Any]:
     if tp is int:
         return _optional(lambda value: int(value) if isinstance(value, str) else value)
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return _optional(tp)
+        members = dict(tp._value2member_map_)  # a dict lookup instead of Enum.__call__ per value
+
+        def member(value: Any) -> Any:
+            found = members.get(value)
+            return found if found is not None else (None if value is None else tp(value))
+
+        return member
     if dataclasses.is_dataclass(tp):
         hints = _hints(tp)
         fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(tp)]
+        plain = tuple(name for name, conv in fields if conv is _identity)
+        converted = tuple((name, conv) for name, conv in fields if conv is not _identity)
 
         def build(data: dict[str, Any]) -> Any:
-            return tp(**{name: conv(data[name]) for name, conv in fields if name in data})
+            kw = {name: data[name] for name in plain if name in data}
+            for name, conv in converted:
+                if name in data:
+                    kw[name] = conv(data[name])
+            return tp(**kw)
 
         return _optional(build)
     if tp in (str, float, bool):
