@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from ledgers.ledger import Ledger
 from .content import Content
 from .gongwen import GongwenDocument
 from .layout import Fonts
-from .options import ExportOptions, doc_number_text
+from .options import ExportOptions, cc_without_recipients, doc_number_text
 
 Progress = Callable[[float, str], None]
 
@@ -115,7 +116,8 @@ def layout(ledger: Ledger, c: Content, options: ExportOptions, progress: Progres
     g.blank(2)
     g.title(options.title or c.title)
     g.blank()
-    g.recipients(options.to if options.to is not None else (c.to if c.to is not None else s.default_recipients))
+    to = options.to if options.to is not None else (c.to if c.to is not None else s.default_recipients)
+    g.recipients(to)
     paragraphs = g.body_text(options.body if options.body is not None else c.body)
     if not paragraphs:
         raise LedgerError("正文不能为空。")
@@ -134,10 +136,22 @@ def layout(ledger: Ledger, c: Content, options: ExportOptions, progress: Progres
         add_attachment_table(g, att)
     # After a table attachment the 版记 takes a portrait page of its own: a float beside a table that
     # fills the page pushes the table away (LibreOffice) or overlaps it.
-    g.colophon(options.cc if options.cc is not None else s.default_cc, s.printer, cn_date(issue),
+    cc = cc_without_recipients(options.cc if options.cc is not None else s.default_cc, to)
+    g.colophon(cc, s.printer, cn_date(issue),
                own_page=bool(c.attachments))
     report(0.9, "排版完成")
     return g.document()
+
+
+def _file_mode(path: Path) -> int:
+    """Permission bits for the written document: those of the file it replaces, else 0666 less the
+    umask (what ``open()`` would have given a new file)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def save_docx(doc: DocxDocument, path: Path) -> Path:
@@ -159,6 +173,9 @@ def save_docx(doc: DocxDocument, path: Path) -> Path:
             doc.save(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file private (0600): give it the mode a new file gets, or the mode of the
+        # file it replaces, so a document in a shared folder stays readable by the others
+        os.chmod(tmp, _file_mode(path))
         for attempt in range(5):
             try:
                 os.replace(tmp, path)

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from ledgers.models import Settings
@@ -130,43 +131,90 @@ def text_twips(text: str, size_pt: float, spacing_pt: float = 0.0) -> int:
 
 
 _GOOD_AFTER = set("于、，的与和及）”》")
-_GOOD_BEFORE = ("关于", "的通报", "的通知", "的报告", "的意见", "情况", "工作")
+_GOOD_BEFORE = ("关于", "软弱涣散", "的通报", "的通知", "的报告", "的意见", "情况", "工作")
 _OPEN_QUOTE = re.compile(r"“[^”]*$|《[^》]*$|（[^）]*$")
+# Words a title line must not end in the middle of (回行时词意完整): a reader sees "软弱" / "涣散" or
+# "2026" / "年度" as a broken word. Longest first, so a break inside 村党组织 counts once.
+_WORDS = re.compile("软弱涣散|村党组织|党组织|第一书记|花名册|四个一|包联表|推进表|汇总表|销号表|验收销号|委员会"
+                    "|进展情况|整顿|台账|[0-9]+年度?")
+_LATIN_IN_WORD = 50.0  # inside a number or a Latin word: only when nothing else fits
+_IN_QUOTE = 20.0  # inside 《》“” or （）: only when the quoted name is too long for one line
+_IN_WORD = 8.0
+
+
+@lru_cache(maxsize=64)
+def _inside_words(text: str) -> frozenset[int]:
+    """Indices a break before which would cut one of ``_WORDS`` in two."""
+    return frozenset(i for m in _WORDS.finditer(text) for i in range(m.start() + 1, m.end()))
 
 
 def _break_score(text: str, i: int) -> float:
-    """Penalty for breaking ``text`` before index ``i`` (0 = a natural place)."""
+    """Penalty for breaking ``text`` before index ``i`` (0 = a natural place).
+
+    A break inside quotation marks is penalised on top of (not instead of) the word-level score, so
+    that when a long 《书名》 has to be broken it is broken between words, never inside 软弱涣散 or a
+    year, and never inside a number."""
     head, tail = text[:i], text[i:]
-    if (head[-1:].isascii() and head[-1:].isalnum() and tail[:1].isascii() and tail[:1].isalnum()) \
-            or _OPEN_QUOTE.search(head):
-        return 20.0
-    if head.endswith("年度") or head.endswith("年") and not tail[:1].isdigit():
-        return 0.0
-    if head[-1] in _GOOD_AFTER or tail.startswith(_GOOD_BEFORE):
-        return 0.0
-    if head.endswith(("委员会", "党组织", "村", "社区", "镇", "乡")):
-        return 1.0
-    return 4.0
+    if head[-1:].isascii() and head[-1:].isalnum() and tail[:1].isascii() and tail[:1].isalnum():
+        return _LATIN_IN_WORD
+    if i in _inside_words(text):
+        score = _IN_WORD
+    elif head.endswith("年度") or head.endswith("年") and not tail[:1].isdigit():
+        score = 0.0
+    elif head[-1] in _GOOD_AFTER or tail.startswith(_GOOD_BEFORE):
+        score = 0.0
+    elif head.endswith(("委员会", "党组织", "村", "社区", "镇", "乡")):
+        score = 1.0
+    else:
+        score = 4.0
+    return score + (_IN_QUOTE if _OPEN_QUOTE.search(head) else 0.0)
 
 
-def break_title(title: str, width_em: float = 20.0) -> list[str]:
-    """Split a title into lines by meaning: no line wider than ``width_em``, upper lines no longer
-    than lower ones where that is possible (梯形), the middle longest for three lines (菱形).
+_SCRIPT_CHANGE = re.compile(r"(?<=[^\x00-\x7f])(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])(?=[^\x00-\x7f])")
+AUTOSPACE_EM = 0.25  # LibreOffice puts this much between Chinese and Latin text (it ignores autoSpaceDE)
 
-    Explicit line breaks in ``title`` are kept as they are.
-    """
-    title = title.strip()
-    if "\n" in title:
-        return [line.strip() for line in title.splitlines() if line.strip()]
-    if text_em(title) <= width_em:
-        return [title]
-    n = 2
-    while text_em(title) > width_em * n:
-        n += 1
+
+def line_em(text: str) -> float:
+    """Width of one line of text as set: ``text_em`` plus the space a renderer may put where Chinese
+    meets Latin letters or digits (``关于2026年度`` is 9 em wide in Word, about 9½ in LibreOffice)."""
+    return text_em(text) + AUTOSPACE_EM * len(_SCRIPT_CHANGE.findall(text))
+
+
+def _long_split(title: str, n: int, width_em: float) -> tuple[float, list[str]] | None:
+    """``_best_split`` for four lines and more, by dynamic programming (trying every combination of
+    cuts of an 80-character title would take minutes): the sum of the break penalties plus how far
+    each line is from the average width."""
+    size = len(title)
+    average = line_em(title) / n
+    # best[k][j]: (score, cuts) for title[:j] in k lines
+    best: list[dict[int, tuple[float, tuple[int, ...]]]] = [{0: (0.0, ())}] + [{} for _ in range(n)]
+    for k in range(1, n + 1):
+        for j in range(1, size + 1):
+            if k == n and j != size:
+                continue
+            for i, (score, cuts) in best[k - 1].items():
+                if i >= j:
+                    continue
+                width = line_em(title[i:j])
+                if width > width_em:
+                    continue
+                total = score + 0.4 * abs(width - average) + (_break_score(title, j) if j < size else 0.0)
+                if j not in best[k] or total < best[k][j][0]:
+                    best[k][j] = (total, cuts + (j,))
+    if size not in best[n]:
+        return None
+    score, cuts = best[n][size]
+    return score, [title[a:b] for a, b in zip((0, *cuts), cuts)]
+
+
+def _best_split(title: str, n: int, width_em: float) -> tuple[float, list[str]] | None:
+    """The best way to break ``title`` into ``n`` lines no wider than ``width_em`` (score, lines)."""
+    if n > 3:
+        return _long_split(title, n, width_em)
     best: tuple[float, list[str]] | None = None
     for cuts in combinations(range(1, len(title)), n - 1):
         lines = [title[a:b] for a, b in zip((0, *cuts), (*cuts, len(title)))]
-        widths = [text_em(line) for line in lines]
+        widths = [line_em(line) for line in lines]
         if max(widths) > width_em:
             continue
         score = sum(_break_score(title, c) for c in cuts) + 0.4 * (max(widths) - min(widths))
@@ -176,8 +224,30 @@ def break_title(title: str, width_em: float = 20.0) -> list[str]:
             score += 1.5  # prefer 菱形: the middle line longest
         if best is None or score < best[0]:
             best = (score, lines)
-        if n > 3 and best is not None and len(title) > 60:
-            break  # very long titles: the first fitting split is good enough
+    return best
+
+
+def break_title(title: str, width_em: float = 20.0) -> list[str]:
+    """Split a title into lines by meaning: no line wider than ``width_em``, no word (软弱涣散, a year,
+    a number) cut in two, upper lines no longer than lower ones where that is possible (梯形), the
+    middle longest for three lines (菱形). When the fewest lines can only be had by cutting a word or
+    a number, one line more is taken instead.
+
+    Explicit line breaks in ``title`` are kept as they are.
+    """
+    title = title.strip()
+    if "\n" in title:
+        return [line.strip() for line in title.splitlines() if line.strip()]
+    if line_em(title) <= width_em:
+        return [title]
+    n = 2
+    while line_em(title) > width_em * n:
+        n += 1
+    best = _best_split(title, n, width_em)
+    if (best is None or best[0] >= _IN_WORD + _IN_QUOTE) and n < 3:
+        more = _best_split(title, n + 1, width_em)
+        if more is not None and (best is None or more[0] + 3.0 < best[0]):
+            best = more
     return best[1] if best else [title]
 
 

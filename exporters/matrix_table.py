@@ -27,8 +27,10 @@ COLUMNS = (
 )
 
 
-def matrix_rows(ledger: Ledger) -> list[list[str]]:
-    m = assignment_matrix(ledger)
+def matrix_rows(ledger: Ledger, year: int | None = None) -> list[list[str]]:
+    """One row per village whose case of ``year`` (every batch when None) needs the four slots — the
+    same villages, gaps and conflicts as ``ledgers.stats.dashboard`` counts for the 通报."""
+    m = assignment_matrix(ledger, year=year)
     rows = []
     for n, r in enumerate(m.rows, 1):
         def pair(role: Role) -> list[str]:
@@ -46,7 +48,7 @@ def matrix_rows(ledger: Ledger) -> list[list[str]]:
 
 
 def matrix_attachment(ledger: Ledger, options: ExportOptions) -> Attachment:
-    rows = matrix_rows(ledger)
+    rows = matrix_rows(ledger, options.batch_year(ledger))
     s = ledger.settings
     return Attachment(f"{s.township}软弱涣散村党组织“四个一”包联表", TableSpec(COLUMNS, rows, size=SIZE_S4),
                       subtitle=f"（截至{cn_date(ledger.today)}）", rows=len(rows))

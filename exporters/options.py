@@ -1,6 +1,7 @@
 """What the clerk chooses before a document is written, and the small formatting rules around it."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -52,6 +53,19 @@ def doc_number_text(prefix: str, year: int, number: int | None) -> str:
     if number <= 0:
         raise FieldError("发文字号", "序号应为正整数")
     return f"{prefix}〔{year}〕{int(number)}号"
+
+
+_ORGAN_SEPARATORS = re.compile(r"[，、,；;\s]+")
+
+
+def cc_without_recipients(cc: str, to: str) -> str:
+    """抄送 are the organs *besides* the 主送 that must know: a 报告 to 县委组织部 does not also list it
+    as 抄送 (the office's default 抄送 names it for the circulars to the villages). The text is
+    left as typed unless an organ is dropped."""
+    recipients = {t for t in _ORGAN_SEPARATORS.split(to.strip().rstrip("：:")) if t}
+    organs = [c for c in _ORGAN_SEPARATORS.split(cc.strip().rstrip("。.")) if c]
+    kept = [c for c in organs if c not in recipients]
+    return cc if len(kept) == len(organs) else "，".join(kept)
 
 
 def table_date(day: date | None, *, two_lines: bool = False) -> str:

@@ -17,7 +17,8 @@ COLUMNS = (
     Column("政治面貌", 10), Column("学历", 10), Column("派出单位", 18, "left", max_em=6), Column("单位层级", 9),
     Column("原职务", 11), Column("职级", 12, max_em=4), Column("驻村", 17, "left", max_em=6),
     Column("村类型", 12, max_em=5), Column("选派批次", 9), Column("到村时间", 14), Column("任期届满时间", 14),
-    Column("身份证号", 22, max_em=4.5), Column("联系电话", 15, max_em=3), Column("年度考核", 13, max_em=5),
+    # an ID number on two lines of nine characters; the second may end in a capital X (¾ em wide)
+    Column("身份证号", 22, max_em=4.75), Column("联系电话", 15, max_em=3), Column("年度考核", 13, max_em=5),
     Column("状态", 10), Column("备注", 12, "left", max_em=6),
 )
 

@@ -87,6 +87,7 @@ def content(ledger: Ledger, options: ExportOptions) -> Content:
     if acc is not None:
         score = "" if acc.score is None else f"得分{acc.score:g}分，"
         first += f"经整改，{cn_date(acc.on)}验收组进行了验收，{score}验收等次为{acc.result.value}。"
-    body = first + f"\n经{scope_words(s.township)[1]}研究，现将《{att.title}》报上，请审核。"
+    # a 报告 reports and asks for nothing (报告不得夹带请示事项): no "请审核"; it closes with 特此报告
+    body = first + f"\n经{scope_words(s.township)[1]}研究，现将《{att.title}》随文报送。\n特此报告。"
     return Content(f"{s.committee_name}关于{att.title.removesuffix('表')}的报告", body, [att], doc_type="报告",
                    to=RECIPIENTS)

@@ -76,6 +76,19 @@ def column_widths(columns: Sequence[Column], total: int) -> list[int]:
     return widths
 
 
+def _latin_em(text: str) -> float:
+    """Width of ASCII text in ems (Times New Roman, the Latin font of every cell): digits and most
+    characters ½, capitals (the X of an ID number) about ¾, full stops and commas ¼ (``2026.01.23`` is
+    4½ em, not 5; ``*****776X`` is 4¾, not 4½)."""
+    wide = narrow = 0
+    for c in text:
+        if "A" <= c <= "Z":
+            wide += 1
+        elif c in ".,:;":
+            narrow += 1
+    return 0.5 * len(text) + 0.25 * (wide - narrow)
+
+
 def _cell_em(text: str) -> tuple[float, float, float]:
     """(natural, hard, soft) widths of a cell's text in ems: its longest line; the width below which
     it breaks badly (a Latin token such as a date, phone or ID number; a name of up to three
@@ -84,13 +97,13 @@ def _cell_em(text: str) -> tuple[float, float, float]:
     natural = hard = soft = 0.0
     for line in text.split("\n"):
         if line.isascii():
-            em = len(line) * 0.5
+            em = _latin_em(line)
             natural, hard, soft = max(natural, em), max(hard, em), max(soft, em)
             continue
         # UTF-8 length tells Chinese (3 bytes, 1 em) from Latin (1 byte, ½ em) without a loop per character
         em = 0.5 * len(line) + 0.25 * (len(line.encode("utf-8", "surrogatepass")) - len(line))
         natural = max(natural, em)
-        latin = max((len(tok) * 0.5 for tok in _LATIN_TOKEN.findall(line)), default=0.0)
+        latin = max((_latin_em(tok) for tok in _LATIN_TOKEN.findall(line)), default=0.0)
         hard = max(hard, latin, em if em <= 3 else 2.0)
         soft = max(soft, latin, em if em <= 3 else 2.0 if em <= 4 else 3.0)
     return natural, hard, soft
@@ -114,7 +127,8 @@ def auto_widths(spec: TableSpec, rows: Sequence[Sequence[object]]) -> list[int]:
     """Column widths (twips) from the content, the way a browser lays out a table: every column gets
     its hard minimum (see ``_cell_em``; a header at most four lines), then its soft minimum as far as
     space allows, then the rest goes to the columns whose text would wrap, in proportion to how much
-    more they want. Large tables are sampled: the first rows plus an even spread of the others."""
+    more they want, and is then settled in whole characters (``_whole_characters``). Large tables are
+    sampled: the first rows plus an even spread of the others."""
     cols = list(spec.columns)
     if not rows:
         return column_widths(cols, spec.width)
@@ -142,11 +156,47 @@ def auto_widths(spec: TableSpec, rows: Sequence[Sequence[object]]) -> list[int]:
     else:
         ems = _spread(hards, [s - h for h, s in zip(hards, softs)], avail - sum(hards))
         ems = _spread(ems, [m - e for e, m in zip(ems, maxs)], avail - sum(ems))
+        ems = _whole_characters(ems, hards, maxs, avail)
         if avail - sum(ems) > 0.01:  # everything fits on one line: widen all alike
             ems = [e + (avail - sum(ems)) * e / sum(ems) for e in ems]
     widths = [int(e * em_tw) + 2 * spec.margin + _SLACK for e in ems]
     widths[-1] += spec.width - sum(widths)
     return widths
+
+
+def _whole_characters(ems: list[float], hards: list[float], maxs: list[float], avail: float) -> list[float]:
+    """Widths that hold whole characters: a column of Chinese text 2.9 em wide sets two characters a
+    line, no more than one 2 em wide, so the 0.9 em is wasted while a neighbour wraps for want of it.
+    Columns whose text wraps are rounded down to whole ems (never below their hard minimum, which may
+    be fractional: an ID number); what is saved goes back, in whole characters, to the columns where
+    it takes the most lines off their longest text for the least width, the tallest first."""
+    out = [m if e >= m - 1e-6 else max(h, math.floor(e + 1e-6)) for e, h, m in zip(ems, hards, maxs)]
+    spare = avail - sum(out)
+
+    def lines(need: float, width: float) -> int:
+        return math.ceil(need / max(1, math.floor(width + 1e-6)) - 1e-6)
+
+    while spare > 1e-6:
+        best: tuple[float, int, float, int, float] | None = None  # (gain/em, lines, -cost, -index, width)
+        for i, (o, m) in enumerate(zip(out, maxs)):
+            now = lines(m, o)
+            if now <= 1:
+                continue
+            # the narrowest whole-character width that takes a line off (or the natural width)
+            target = min(m, math.ceil(m / (now - 1) - 1e-6))
+            cost = target - o
+            if cost <= 1e-6 or cost > spare + 1e-6:
+                continue
+            # ties: the tallest cell first (it sets the row's height), then the cheapest
+            key = ((now - lines(m, target)) / cost, now, -cost, -i, target)
+            if best is None or key > best:
+                best = key
+        if best is None:
+            break
+        i, target = -best[3], best[4]
+        spare -= target - out[i]
+        out[i] = target
+    return out
 
 
 def escape_xml(text: str) -> str:
