@@ -232,6 +232,8 @@ def _register_optional_commands() -> None:
         from exporters.cli import export
     except ImportError:
         return
+    # The same clerk-facing error handling as every other command (one Chinese line, no traceback).
+    export.callback = clerk_errors(export.callback)
     cli.add_command(export)
 
 

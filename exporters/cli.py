@@ -1,39 +1,17 @@
 """``python main.py export circular|matrix|roster|ledger|signoff -o FILE.docx``: formal documents
 from the command line (registered by main.py when this module exists).
 
-Errors are one Chinese line on stderr and exit status 2, never a traceback.
+main.py wraps it in its ``clerk_errors``: errors are one Chinese line on stderr and exit status 2.
 """
 from __future__ import annotations
 
-import functools
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ledgers.errors import LedgerError
-
 from .documents import KINDS
 from .options import ExportOptions, find_village_id, parse_issue_date, parse_year
-
-
-def _clerk_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except LedgerError as err:
-            message = f"错误：{err}"
-        except PermissionError as err:
-            message = f"错误：无法写入 {err.filename}（文件可能正被 Word/WPS 打开）。"
-        except OSError as err:
-            message = f"错误：文件操作失败：{err.strerror or err}（{err.filename or ''}）。"
-        click.echo(message, err=True)
-        sys.exit(2)
-
-    return wrapper
 
 
 @click.command("export")
@@ -53,7 +31,6 @@ def _clerk_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="输出的 .docx 文件")
 @click.pass_obj
-@_clerk_errors
 def export(obj: Any, kind: str, village: str | None, year: str | None, doc_number: int | None, issue: str | None,
            to: str | None, cc: str | None, no_mask: bool, table_only: bool, all_secretaries: bool,
            body_file: Path | None, title: str | None, output: Path) -> None:
