@@ -85,14 +85,14 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         assert "不能认定" in form_message(app) and "至少选择一项软弱涣散情形" in form_message(app)
         assert ledger.case(case_id).state == CaseState.CANDIDATE
         assert len(ledger.audit()) == audit_before
-        await fill(pilot, "on", "2026-03-10")
+        await fill(pilot, "on", "2025-03-10")
         app.screen.query_one("#transition-situations", SelectionList).focus()
         await pilot.press("down", "space", "down", "down", "space")  # S02 and S04
         await pilot.pause()
         await save(pilot)
         c = ledger.case(case_id)
         assert c.state == CaseState.IDENTIFIED
-        assert c.situations == ["S02", "S04"] and c.identified_on.isoformat() == "2026-03-10"
+        assert c.situations == ["S02", "S04"] and c.identified_on.isoformat() == "2025-03-10"
         assert isinstance(app.screen, CaseDetailScreen)
         assert "S02" in static_text(app, "#case-info")
 
@@ -105,7 +105,7 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         assert ledger.case(case_id).state == CaseState.IDENTIFIED and len(ledger.audit()) == audit_before
 
         # ---- a: two tasks, one already past its deadline
-        for problem, deadline in (("组织生活不规范", "2026-11-01"), ("村务公开不及时", "2026-12-31")):
+        for problem, deadline in (("组织生活不规范", "2025-05-01"), ("村务公开不及时", "2026-12-31")):
             await pilot.press("a")
             await pilot.pause()
             assert screen_name(app) == "TaskFormScreen"
@@ -117,10 +117,13 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
             assert isinstance(app.screen, CaseDetailScreen)
         assert len(ledger.case(case_id).tasks) == 2
 
-        # ---- t → 启动整顿: 四个一 gaps are a soft warning, acknowledged before the move
+        # ---- t → 启动整顿: 四个一 gaps are a soft warning, acknowledged before the move.
+        # Every step is dated in order (a step cannot precede the one before it), back far enough
+        # for the consolidation period to be over by "today".
         await pilot.press("t")
         await pilot.pause()
         assert screen_name(app) == "TransitionFormScreen"
+        await fill(pilot, "on", "2025-03-20")
         await save(pilot)
         assert screen_name(app) == "ConfirmScreen"
         assert ledger.case(case_id).state == CaseState.IDENTIFIED  # not before the acknowledgement
@@ -136,12 +139,13 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         assert "red" in str(overdue_cell.style)
         assert "red" not in str(table.get_cell(str(c.tasks[1].id), "deadline").style)
 
-        # ---- x: task 1 done with a date; w: task 2 waived with a note
+        # ---- x: task 1 done with a date; w: task 2 waived with a note (the cursor is on the task
+        # added last: Home goes to the first)
         table.focus()
-        await pilot.press("x")
+        await pilot.press("home", "x")
         await pilot.pause()
         assert screen_name(app) == "TaskDoneScreen"
-        await fill(pilot, "on", "2026-10-30")
+        await fill(pilot, "on", "2025-04-30")
         await fill(pilot, "evidence", "会议记录")
         await save(pilot)
         await pilot.press("down", "w")
@@ -150,12 +154,13 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         await fill(pilot, "note", "已并入第1项")
         await save(pilot)
         c = ledger.case(case_id)
-        assert c.tasks[0].status == TaskStatus.DONE and c.tasks[0].done_on.isoformat() == "2026-10-30"
+        assert c.tasks[0].status == TaskStatus.DONE and c.tasks[0].done_on.isoformat() == "2025-04-30"
         assert c.tasks[1].waived and c.tasks[1].waive_note == "已并入第1项"
 
         # ---- t → 提请验收
         await pilot.press("t")
         await pilot.pause()
+        await fill(pilot, "on", "2025-08-01")
         await save(pilot)
         assert ledger.case(case_id).state == CaseState.AWAITING_ACCEPTANCE
 
@@ -163,7 +168,7 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         await pilot.press("y")
         await pilot.pause()
         assert screen_name(app) == "AcceptanceFormScreen"
-        for field, value in (("score", "55"), ("participants", "60"), ("satisfied", "10"),
+        for field, value in (("on", "2025-08-10"), ("score", "55"), ("participants", "60"), ("satisfied", "10"),
                              ("basically_satisfied", "20"), ("dissatisfied", "30")):
             await fill(pilot, field, value)
         suggestion = str(app.screen.query_one("#acceptance-suggestion", Static).content)
@@ -172,6 +177,7 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         c = ledger.case(case_id)
         assert c.last_acceptance is not None and c.last_acceptance.result == AcceptanceResult.FAIL
         assert screen_name(app) == "TransitionFormScreen"  # 重新整改 follows
+        await fill(pilot, "on", "2025-08-10")
         await save(pilot)  # no deadline: refused at the field
         assert ledger.case(case_id).state == CaseState.AWAITING_ACCEPTANCE
         await fill(pilot, "new_deadline", "2027-03-31")
@@ -182,6 +188,7 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         # ---- t → 提请验收 again; y: a passing acceptance → 确认验收合格
         await pilot.press("t")
         await pilot.pause()
+        await fill(pilot, "on", "2025-09-10")
         await save(pilot)
         assert ledger.case(case_id).state == CaseState.AWAITING_ACCEPTANCE
         await pilot.press("y")
@@ -261,4 +268,4 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         await settle(pilot)
         cases_table = app.screen.query_one("#cases-table")
         assert str(new.id) not in cases_table.rows and str(case_id) in cases_table.rows
-        assert cases_table.get_cell(str(case_id), "state").plain == "已归档"
+        assert cases_table.get_cell(str(case_id), "state").plain.strip() == "已归档"

@@ -40,12 +40,12 @@ async def test_rows_and_overdue_in_red(tmp_path: Path) -> None:
             cell = table.get_cell(str(c.id), "overdue")
             deadline = table.get_cell(str(c.id), "deadline")
             if c.overdue_tasks(TODAY):
-                assert cell.plain == f"{len(c.overdue_tasks(TODAY))}项" and "red" in str(cell.style)
+                assert cell.plain.strip() == f"{len(c.overdue_tasks(TODAY))}项" and "red" in str(cell.style)
                 assert "red" in str(deadline.style)
             else:
-                assert cell.plain == "" and "red" not in str(cell.style)
-            assert table.get_cell(str(c.id), "village").plain == ledger.village_name(c.village_id)
-            progress = table.get_cell(str(c.id), "progress").plain
+                assert cell.plain.strip() == "" and "red" not in str(cell.style)
+            assert table.get_cell(str(c.id), "village").plain.strip() == ledger.village_name(c.village_id)
+            progress = table.get_cell(str(c.id), "progress").plain.strip()
             assert progress == (f"{c.tasks_done}/{len(c.tasks)}" if c.tasks else "—")
 
 
@@ -55,7 +55,7 @@ async def test_overdue_depends_on_today(tmp_path: Path) -> None:
     app = make_app(db, today=TODAY - timedelta(days=400))
     async with app.run_test(size=SIZE) as pilot:
         table = await open_cases(pilot)
-        assert all(table.get_cell(str(cid), "overdue").plain == "" for cid in table.shown)
+        assert all(table.get_cell(str(cid), "overdue").plain.strip() == "" for cid in table.shown)
 
 
 async def test_filters_by_keys_and_query(tmp_path: Path) -> None:
@@ -142,7 +142,7 @@ async def test_row_updated_in_place_after_edit(tmp_path: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CasesScreen)
-        assert table.get_cell(str(c.id), "progress").plain == f"{c.tasks_done + 1}/{len(c.tasks)}"
+        assert table.get_cell(str(c.id), "progress").plain.strip() == f"{c.tasks_done + 1}/{len(c.tasks)}"
         assert not cleared  # updated in place, never cleared and reloaded
         assert table.cursor_case_id == c.id
 

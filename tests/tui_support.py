@@ -11,6 +11,7 @@ from textual.app import App
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Static
+from textual.worker import WorkerCancelled
 
 from ledgers.demo import load_demo
 from ledgers.ledger import Ledger
@@ -26,18 +27,27 @@ def demo_db(path: Path, scale: str = "township") -> Path:
     return path
 
 
+async def wait_workers(app: App) -> None:
+    """Wait for the running workers; one cancelled meanwhile by a newer exclusive one (the lookup
+    index rebuilt after a change, while the start-up one still runs) is not an error."""
+    try:
+        await app.workers.wait_for_complete()
+    except WorkerCancelled:
+        await app.workers.wait_for_complete()
+
+
 async def settle(pilot: Pilot) -> None:
     """Let workers finish and the screen catch up (never a sleep)."""
     app = pilot.app
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await wait_workers(app)
         await pilot.pause()
     # The dashboard starts its statistics worker a moment after its first paint: wait for the figures.
     for _ in range(100):
         if getattr(app.screen, "figures", True) is not None:
             break
         await pilot.pause(0.02)
-        await app.workers.wait_for_complete()
+        await wait_workers(app)
         await pilot.pause()
 
 
@@ -65,5 +75,6 @@ def table_rows(table: DataTable) -> list[list[str]]:
 
 
 def notifications(app: App) -> list[str]:
-    """Toasts shown so far (needs ``run_test(notifications=True)``)."""
-    return [n.message for n in app._notifications]
+    """Toasts shown so far, each as "title：message" when it has a title (needs
+    ``run_test(notifications=True)``)."""
+    return [f"{n.title}：{n.message}" if n.title else n.message for n in app._notifications]

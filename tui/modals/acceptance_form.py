@@ -16,7 +16,7 @@ from ledgers.models import Acceptance, AcceptanceResult, RectificationCase
 from ledgers.rules import acceptance_problems, dissatisfied_pct, poll_problems, suggested_result
 
 from ..widgets.form import FormField, FormScreen
-from .case_fields import count_field, date_field, score_field, split_list
+from .case_fields import count_field, date_field, last_step, score_field, split_list
 
 RESULT_CHOICES = tuple(r.value for r in AcceptanceResult)
 
@@ -42,8 +42,12 @@ class AcceptanceFormScreen(FormScreen[RectificationCase]):
 
     def form_fields(self) -> list[FormField]:
         today = self.ledger.today
+        # An acceptance dated before 提请验收 would be refused later, at 确认验收合格 (which takes its date).
+        step = last_step(self.ledger.case(self.case_id))
+        not_before, what = step if step else (None, "")
         return [
-            FormField("on", "验收日期", date_field("验收日期", not_after=today), today.isoformat()),
+            FormField("on", "验收日期", date_field("验收日期", not_after=today, not_before=not_before, before_what=what),
+                      today.isoformat()),
             FormField("score", "验收得分", score_field("验收得分"), "", placeholder="0–100"),
             FormField("participants", "参评人数", count_field("参评人数"), "", aliases=("民主测评",)),
             FormField("satisfied", "满意", count_field("满意"), ""),

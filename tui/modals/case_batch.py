@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from ledgers.models import RectificationCase
 
+from ..widgets.footer import KeyFooter
 from ..widgets.form import FormField, FormScreen
 from .case_fields import year_field
 
@@ -24,6 +25,9 @@ class BatchYearScreen(FormScreen[int]):
     """Which year's batch to close; returns the year."""
 
     form_title = "批次收尾：列出该年度尚未销号或结束的案卷"
+    save_label = "列出"
+    # Nothing is saved here: Ctrl+S lists (the footer says so too; it replaces the form's 保存).
+    BINDINGS = [Binding("ctrl+s", "save", "列出", priority=True, id="batch-year-list")]
 
     def __init__(self, year: int) -> None:
         self.year = year
@@ -55,6 +59,7 @@ class OpenCasesScreen(ModalScreen[int | None]):
             yield Static(Content(f"{self.year}年批次尚未销号或结束的案卷：{len(self.lines)}个（Enter 打开，Esc 关闭）"),
                          classes="dialog-title")
             yield OptionList(*(Option(line, id=str(cid)) for cid, line in self.lines), id="open-cases")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#open-cases", OptionList).focus()

@@ -11,14 +11,18 @@ from datetime import date
 from typing import Any
 
 from ledgers.errors import FieldError
+from ledgers.models import RectificationCase
 from ledgers.validate import parse_date, parse_float, parse_int
 
 Parser = Callable[[str], Any]
 
 
 def date_field(label: str, *, required: bool = True, not_after: date | None = None,
-               after: date | None = None) -> Parser:
-    """A date (2026-03-01, 2026/3/1, 2026年3月1日 … whatever ``parse_date`` accepts)."""
+               after: date | None = None, not_before: date | None = None, before_what: str = "") -> Parser:
+    """A date (2026-03-01, 2026/3/1, 2026年3月1日 … whatever ``parse_date`` accepts).
+
+    ``not_before`` (with ``before_what`` naming it, e.g. "上一步“待验收”") refuses an earlier date at
+    the field, before the ledger would refuse the whole save."""
 
     def parse(s: str) -> date | None:
         if not s.strip():
@@ -30,9 +34,20 @@ def date_field(label: str, *, required: bool = True, not_after: date | None = No
             raise FieldError(label, f"不能晚于今天（{not_after.isoformat()}）")
         if after is not None and day <= after:
             raise FieldError(label, f"应晚于{after.isoformat()}")
+        if not_before is not None and day < not_before:
+            raise FieldError(label, f"不能早于{before_what or ''}（{not_before.isoformat()}）")
         return day
 
     return parse
+
+
+def last_step(c: RectificationCase) -> tuple[date, str] | None:
+    """The date and stage of the case's last step (the listing itself is not a step): a later step
+    cannot be dated before it (``workflow.check_case``)."""
+    steps = [h for h in c.history if h.from_state is not None]
+    if not steps:
+        return None
+    return steps[-1].on, f"上一步“{steps[-1].to_state.value}”的日期"
 
 
 def year_field(label: str) -> Parser:

@@ -5,7 +5,7 @@ from typing import Any
 
 from ledgers.models import ProgressReport, RectificationCase
 
-from ..widgets.form import FormField, FormScreen
+from ..widgets.form import FormField, FormScreen, text_parser
 from .case_fields import date_field
 
 
@@ -22,7 +22,8 @@ class CaseProgressScreen(FormScreen[RectificationCase]):
         today = self.app.ledger.today  # type: ignore[attr-defined]
         return [
             FormField("on", "日期", date_field("日期", not_after=today), today.isoformat()),
-            FormField("text", "推进情况", None, "", kind="multiline"),
+            FormField("text", "推进情况", text_parser("推进情况", required=True, multiline=True), "",
+                      kind="multiline"),
             FormField("who", "填报人", None, "", placeholder="留空则记为经办人"),
         ]
 

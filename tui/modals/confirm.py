@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from ..widgets.footer import KeyFooter
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Returns True when confirmed. The question is shown literally (it may contain names)."""
@@ -32,6 +34,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(f"{self.yes}（Y）"), variant="error", id="confirm-yes")
                 yield Button(Content("取消（N）"), id="confirm-no")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()

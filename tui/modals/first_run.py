@@ -16,6 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..widgets.footer import KeyFooter
+
 
 def importer_available() -> bool:
     return importlib.util.find_spec("importers") is not None or \
@@ -51,6 +53,7 @@ class FirstRunScreen(ModalScreen[str]):
                                         Content.styled("  在“村情”中逐个录入", "dim")), id="empty"),
                 id="first-run-options",
             )
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         options = self.query_one("#first-run-options", OptionList)

@@ -28,6 +28,8 @@ from ledgers.ledger import Ledger
 from ledgers.lookup import EXACT, Hit
 from ledgers.models import SLOTTED_CASE_STATES, CaseState, Role
 
+from ..widgets.footer import KeyFooter
+
 RESULT_LIMIT = 20
 HIGHLIGHT = "bold reverse"
 
@@ -146,6 +148,7 @@ class LookupScreen(ModalScreen[int | None]):
             yield Input(self.initial_query, placeholder="村名 / 全拼 / 首字母", id="lookup-input")
             yield OptionList(id="lookup-results")
             yield Static("", id="lookup-status", markup=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#lookup-results", OptionList).can_focus = False

@@ -7,7 +7,7 @@ from typing import Any
 
 from ledgers.models import RectificationCase, Review
 
-from ..widgets.form import FormField, FormScreen
+from ..widgets.form import FormField, FormScreen, text_parser
 from .case_fields import date_field
 
 
@@ -24,7 +24,8 @@ class ReviewFormScreen(FormScreen[RectificationCase]):
         today = self.app.ledger.today  # type: ignore[attr-defined]
         return [
             FormField("on", "日期", date_field("日期", not_after=today), today.isoformat()),
-            FormField("finding", "回头看情况", None, "", kind="multiline"),
+            FormField("finding", "回头看情况", text_parser("回头看情况", required=True, multiline=True), "",
+                      kind="multiline"),
             FormField("relapsed", "已反弹", None, False, kind="bool",
                       help="勾选后将转入“认定反弹”，并新建一个关联的整顿案卷"),
             FormField("who", "检查人", None, "", placeholder="留空则记为经办人"),

@@ -27,8 +27,9 @@ from ledgers.errors import LedgerError, TransitionRefused, ValidationErrors
 from ledgers.ledger import Ledger
 from ledgers.models import CaseState, RectificationCase
 
+from ..widgets.footer import KeyFooter
 from ..widgets.form import FormField, FormScreen, text_parser
-from .case_fields import date_field
+from .case_fields import date_field, last_step
 
 S = CaseState
 
@@ -84,6 +85,7 @@ class TransitionChoiceScreen(ModalScreen[CaseState | None]):
                     line = Content.assemble(line, Content.styled("\n   尚缺：" + "；".join(missing), "dim"))
                 items.append(Option(line, id=to.name))
             yield OptionList(*items, id="transition-choices")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#transition-choices", OptionList).focus()
@@ -147,7 +149,10 @@ class TransitionFormScreen(FormScreen[TransitionDone]):
             default_day = c.last_acceptance.on
         else:
             default_day = today
-        fields = [FormField("on", day_label, date_field(day_label, not_after=today), default_day.isoformat())]
+        step = last_step(c)  # steps happen in order: refused at the field, not after the whole save
+        not_before, what = step if step else (None, "")
+        fields = [FormField("on", day_label, date_field(day_label, not_after=today, not_before=not_before,
+                                                        before_what=what), default_day.isoformat())]
         reason = FormField("reason", "说明", None, "", placeholder="记入阶段记录（可留空）")
         if to == S.IDENTIFIED:
             fields.append(FormField("situation_note", "情形说明", None, c.situation_note,
@@ -196,8 +201,8 @@ class TransitionFormScreen(FormScreen[TransitionDone]):
         try:
             values = self.form.values()
         except ValidationErrors as err:
-            self._message("有 %d 处需要修改，未做任何修改。" % len(err.errors))
             self.form.show_errors(err)
+            self._count_message(max(1, self.form.error_count), "有 %d 处需要修改，未做任何修改。")
             return
         i = self.case_input(values)
         try:
@@ -259,7 +264,7 @@ def begin_transition(app: App, case_id: int, to: CaseState | None = None) -> Non
     if to is None and len(options) > 1:
         choices = [(s, workflow.action_name(c.state, s), ledger.check_move(case_id, s, probe).missing)
                    for s in options]
-        title = f"{ledger.village_name(c.village_id)}（{c.year}年，{str(c.state)}）：选择阶段转换"
+        title = f"{ledger.village_name(c.village_id)}（{c.year}年，{str(c.state)}）：选择阶段转换（数字键或 ↑↓ Enter）"
         app.push_screen(TransitionChoiceScreen(title, choices),
                         lambda chosen: _open_form(app, case_id, chosen) if chosen is not None else None)
         return
@@ -274,7 +279,7 @@ def _open_form(app: App, case_id: int, to: CaseState) -> None:
     if verdict.missing:
         hint = {S.ACCEPTED: "（按 y 录入验收）", S.RECTIFYING: "（按 a 新增任务）" if c.state == S.IDENTIFIED else "",
                 S.AWAITING_ACCEPTANCE: "（按 x 完成或 w 免于整改）", S.ARCHIVED: "（按 v 录入回头看）"}.get(to, "")
-        app.notify(f"不能{verb}：" + "；".join(verdict.missing) + hint, title=f"不能{verb}", severity="error",
+        app.notify("尚缺：" + "；".join(verdict.missing) + hint, title=f"不能{verb}", severity="error",
                    timeout=10, markup=False)
         return
 

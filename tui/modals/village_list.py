@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..widgets.footer import KeyFooter
+
 
 class VillageListScreen(ModalScreen[int | None]):
     """``items`` are (village id, line shown); Enter opens the village, Esc closes."""
@@ -30,6 +32,7 @@ class VillageListScreen(ModalScreen[int | None]):
                                for vid, line in self.items), id="village-list")
             if not self.items:
                 yield Static(Content("没有符合条件的村。"))
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#village-list", OptionList).focus()

@@ -3,178 +3,40 @@ reviews, the transition history and the 四个一 slots — and every key that c
 
 All changes go through the ledger (audited, undoable); after each one the app's ``ledger_changed``
 makes every screen (this one included) re-read. User text is rendered as ``rich.text.Text``.
+The panels are drawn by ``tui/widgets/case_panels.py``, the task list by ``tui/widgets/task_table.py``;
+this module holds the screen and its actions.
 """
 from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
-from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets import DataTable, Header, Static
 
 from ledgers import workflow
 from ledgers.errors import LedgerError, NotFound
-from ledgers.ledger import Holder, Ledger
-from ledgers.models import (
-    SLOTTED_CASE_STATES,
-    CaseState,
-    RectificationCase,
-    Role,
-    Task,
-    TaskStatus,
-)
-from ledgers.rules import consolidation_end, dissatisfied_pct
+from ledgers.models import SLOTTED_CASE_STATES, CaseState, RectificationCase, Task
 
 from ..commands import Command
+from ..widgets.case_panels import (
+    acceptances_panel,
+    history_panel,
+    info_panel,
+    progress_panel,
+    reviews_panel,
+    slots_panel,
+)
+from ..widgets.footer import KeyFooter
+from ..widgets.task_table import TaskTable, task_text
+from ..widgets.text import clip
 from .base import CommandScreen
 
 # States whose task list may still change (Ledger.save_task refuses the others).
 TASK_EDIT_STATES = frozenset({CaseState.CANDIDATE, CaseState.IDENTIFIED, CaseState.RECTIFYING,
                               CaseState.AWAITING_ACCEPTANCE, CaseState.ACCEPTED})
-# The columns a clerk checks first come first, so they stay visible in an 80-column terminal;
-# the full text of the task under the cursor shows below the table.
-TASK_COLUMNS = (("n", "序号"), ("problem", "具体问题"), ("deadline", "完成时限"), ("status", "完成情况"),
-                ("owner", "责任人"), ("measure", "整改措施"), ("leader", "责任领导"), ("evidence", "佐证材料"))
-CLIP = 18  # cells of the long task texts in the table; the full text shows under it
-
-
-def _clip(text: str, width: int = CLIP) -> str:
-    from rich.cells import cell_len
-
-    if cell_len(text) <= width:
-        return text
-    out, used = "", 0
-    for ch in text:
-        w = cell_len(ch)
-        if used + w > width - 1:
-            break
-        out, used = out + ch, used + w
-    return out + "…"
-
-
-def _facts(rows: list[tuple[str, str | Text]]) -> Table:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
-    for label, value in rows:
-        grid.add_row(Text(label), value if isinstance(value, Text) else Text(value))
-    return grid
-
-
-def task_status_text(t: Task, ledger: Ledger) -> Text:
-    if t.waived and t.waive_note:
-        return Text(f"免于整改：{t.waive_note}", style="dim")
-    if t.status in (TaskStatus.DONE, TaskStatus.CLOSED):
-        return Text(f"{str(t.status)} {t.done_on.isoformat() if t.done_on else ''}".strip(), style="green")
-    if t.overdue(ledger.today):
-        days = (ledger.today - t.deadline).days if t.deadline else 0
-        return Text(f"{str(t.status)}（逾期{days}天）", style="bold red")
-    return Text(str(t.status))
-
-
-def task_cells(n: int, t: Task, ledger: Ledger) -> list[Text]:
-    overdue = t.overdue(ledger.today)
-    return [
-        Text(str(n), justify="right"), Text(_clip(t.problem)),
-        Text(t.deadline.isoformat() if t.deadline else "未定", style="bold red" if overdue else ""),
-        task_status_text(t, ledger), Text(t.owner), Text(_clip(t.measure)), Text(t.leader),
-        Text(_clip(t.evidence, 12)),
-    ]
-
-
-def info_panel(c: RectificationCase, ledger: Ledger) -> RenderableType:
-    rows: list[tuple[str, str | Text]] = []
-    sits = Text()
-    for n, code in enumerate(c.situations):
-        if n:
-            sits.append("\n")
-        sits.append(code, style="bold").append(" " + ledger.situation_text(code))
-    rows.append(("软弱涣散情形", sits if c.situations else Text("（未认定）", style="dim")))
-    if c.situation_note:
-        rows.append(("情形说明", c.situation_note))
-    rows.append(("主要问题", c.problem_summary or "—"))
-    rows.append(("原因分析", c.cause_analysis or "—"))
-    if c.identified_on:
-        rows.append(("认定日期", c.identified_on.isoformat()))
-    if c.rectify_deadline:
-        rows.append(("整改完成时限", c.rectify_deadline.isoformat()))
-    if c.dismissed_reason:
-        rows.append(("不予认定理由", c.dismissed_reason))
-    if c.signed_off_on:
-        end = consolidation_end(c, ledger.settings)
-        rows.append(("销号", f"{c.signed_off_on.isoformat()}，审批人：{c.approver or '—'}"))
-        if end:
-            over = ledger.today >= end
-            rows.append(("巩固提升期至", Text(end.isoformat() + ("（已满）" if over else ""),
-                                          style="green" if over else "")))
-    if c.note:
-        rows.append(("备注", c.note))
-    return _facts(rows)
-
-
-def slots_panel(slots: dict[Role, Holder | None], needed: bool) -> RenderableType:
-    rows: list[tuple[str, str | Text]] = []
-    for role, h in slots.items():
-        if h is None:
-            rows.append((role.value, Text("未落实", style="bold red" if needed else "dim")))
-        else:
-            since = f"，{h.start.isoformat()}起" if h.start else ""
-            rows.append((role.value, Text(f"{h.name}（{h.detail}{since}）" if h.detail else f"{h.name}{since}")))
-    return _facts(rows)
-
-
-def progress_panel(c: RectificationCase) -> RenderableType:
-    if not c.progress:
-        return Text("无（按 p 记录）", style="dim")
-    return Group(*(Text.assemble((p.on.isoformat(), "bold"), f"  {p.text}", (f"  {p.who}" if p.who else "", "dim"))
-                   for p in c.progress))
-
-
-def acceptances_panel(c: RectificationCase) -> RenderableType:
-    if not c.acceptances:
-        return Text("无", style="dim")
-    lines = []
-    for a in c.acceptances:
-        pct = dissatisfied_pct(a)
-        line = Text.assemble((a.on.isoformat(), "bold"), "  ",
-                             (str(a.result), "bold green" if str(a.result) == "合格" else "bold red"))
-        line.append(f"  得分{a.score:g}" if a.score is not None else "  未评分")
-        line.append(f"  测评：参评{a.participants} 满意{a.satisfied} 基本满意{a.basically_satisfied} "
-                    f"不满意{a.dissatisfied}" + (f"（{pct:.1f}%）" if pct is not None else ""))
-        if a.members:
-            line.append("\n  验收组：" + "、".join(a.members))
-        for label, text in (("乡镇党委意见", a.township_opinion), ("县委组织部意见", a.county_opinion), ("备注", a.note)):
-            if text:
-                line.append(f"\n  {label}：{text}")
-        lines.append(line)
-    return Group(*lines)
-
-
-def reviews_panel(c: RectificationCase) -> RenderableType:
-    if not c.reviews:
-        return Text("无", style="dim")
-    return Group(*(Text.assemble((r.on.isoformat(), "bold"), "  ", ("已反弹 " if r.relapsed else "", "bold red"),
-                                 r.finding, (f"  {r.who}" if r.who else "", "dim")) for r in c.reviews))
-
-
-def history_panel(c: RectificationCase) -> RenderableType:
-    if not c.history:
-        return Text("无", style="dim")
-    lines = []
-    for h in c.history:
-        frm = str(h.from_state) if h.from_state else "—"
-        line = Text.assemble((h.on.isoformat(), "bold"), f"  {frm} → ", (str(h.to_state), "bold"))
-        if h.reason:
-            line.append(f"  {h.reason}")
-        if h.who:
-            line.append(f"  {h.who}", style="dim")
-        lines.append(line)
-    return Group(*lines)
 
 
 class CaseDetailScreen(CommandScreen):
@@ -217,6 +79,7 @@ class CaseDetailScreen(CommandScreen):
         super().__init__()
         self.case_id = case_id
         self.case: RectificationCase | None = None
+        self.select_task: int | None = None  # a task just added: the cursor goes there on refresh
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -226,29 +89,26 @@ class CaseDetailScreen(CommandScreen):
         yield Static("", id="case-title", markup=False)
         with VerticalScroll(id="case-body"):
             yield Static(id="case-info", classes="case-panel")
-            yield DataTable(id="case-tasks", cursor_type="row", zebra_stripes=True)
+            yield TaskTable(id="case-tasks")
             yield Static("", id="case-task-text", markup=False)
             yield Static(id="case-slots", classes="case-panel")
             yield Static(id="case-progress", classes="case-panel")
             yield Static(id="case-acceptances", classes="case-panel")
             yield Static(id="case-reviews", classes="case-panel")
             yield Static(id="case-history", classes="case-panel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         titles = {"#case-info": "案卷", "#case-slots": "“四个一”（m）", "#case-progress": "推进情况（p）",
                   "#case-acceptances": "验收（y）", "#case-reviews": "回头看（v）", "#case-history": "阶段记录"}
         for sel, title in titles.items():
             self.query_one(sel).border_title = title
-        table = self.tasks_table
-        for key, label in TASK_COLUMNS:
-            table.add_column(Text(label), key=key)
-        table.focus()
+        self.tasks_table.focus()
         self.refresh_data()
 
     @property
-    def tasks_table(self) -> DataTable:
-        return self.query_one("#case-tasks", DataTable)
+    def tasks_table(self) -> TaskTable:
+        return self.query_one("#case-tasks", TaskTable)
 
     # ------------------------------------------------------------ drawing
 
@@ -298,31 +158,12 @@ class CaseDetailScreen(CommandScreen):
         return f"{other.batch or other.year}案卷" + (f"（{other.state}）" if state else "")
 
     def _fill_tasks(self, c: RectificationCase) -> None:
-        table = self.tasks_table
-        current = self.cursor_task_id
-        table.clear()
-        for n, t in enumerate(c.tasks, 1):
-            table.add_row(*task_cells(n, t, self.ledger), key=str(t.id))
-        done = c.tasks_done
-        table.border_title = f"整改任务 {done}/{len(c.tasks)}（a 新增 e 修改 x 完成 w 免于整改）"
-        if current is not None:
-            try:
-                table.move_cursor(row=table.get_row_index(str(current)), animate=False)
-            except RowDoesNotExist:
-                pass
+        select, self.select_task = self.select_task, None
+        self.tasks_table.fill(c, self.ledger, select=select)
         self._show_task_text()
 
     def _show_task_text(self) -> None:
-        t = self.cursor_task
-        text = self.query_one("#case-task-text", Static)
-        if t is None:
-            text.update(Text("还没有整改任务：按 a 新增。" if self.case and not self.case.tasks else ""))
-            return
-        parts = Text.assemble(("问题：", "bold"), t.problem, "\n", ("措施：", "bold"), t.measure or "—", "\n",
-                              ("责任领导：", "bold"), t.leader or "—", ("  责任人：", "bold"), t.owner or "—")
-        if t.evidence:
-            parts.append("\n").append("佐证：", style="bold").append(t.evidence)
-        text.update(parts)
+        self.query_one("#case-task-text", Static).update(task_text(self.cursor_task, self.case))
 
     @on(DataTable.RowHighlighted, "#case-tasks")
     def _task_highlighted(self) -> None:
@@ -330,14 +171,7 @@ class CaseDetailScreen(CommandScreen):
 
     @property
     def cursor_task_id(self) -> int | None:
-        table = self.tasks_table
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # noqa: BLE001 - an empty table has no cursor row
-            return None
-        return int(key.value) if key.value is not None else None
+        return self.tasks_table.cursor_id
 
     @property
     def cursor_task(self) -> Task | None:
@@ -395,7 +229,14 @@ class CaseDetailScreen(CommandScreen):
             return
         from ..modals.task_form import TaskFormScreen
 
-        self.app.push_screen(TaskFormScreen(self.case_id, None), lambda r: self._changed(r, "已新增整改任务。"))
+        before = {t.id for t in self.case.tasks} if self.case else set()
+
+        def saved(case: RectificationCase | None) -> None:
+            if case is not None:
+                self.select_task = next((t.id for t in case.tasks if t.id not in before), None)
+            self._changed(case, "已新增整改任务。")
+
+        self.app.push_screen(TaskFormScreen(self.case_id, None), saved)
 
     def action_edit_task(self) -> None:
         t = self._task_or_warn()
@@ -440,7 +281,7 @@ class CaseDetailScreen(CommandScreen):
                 return
             self._changed(True, "已删除整改任务（Ctrl+Z 可撤销）。")
 
-        self.app.push_screen(ConfirmScreen(f"删除整改任务“{_clip(t.problem, 40)}”？", "删除后可用 Ctrl+Z 撤销。"),
+        self.app.push_screen(ConfirmScreen(f"删除整改任务“{clip(t.problem, 40)}”？", "删除后可用 Ctrl+Z 撤销。"),
                              confirmed)
 
     def action_add_progress(self) -> None:

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ledgers.models import CaseState, IncomeTier
+from ledgers.models import CaseState, IncomeTier, SecretaryStatus
 from ledgers.stats import Dashboard, dashboard
 
 from ..commands import Command
@@ -114,10 +114,12 @@ class DashboardScreen(SectionScreen):
     def show(self, d: Dashboard) -> None:
         dual = f"{d.dual_role_ratio * 100:.1f}%" if d.dual_role_ratio is not None else "—"
         age = f"{d.secretary_avg_age:.1f}岁" if d.secretary_avg_age is not None else "—"
-        active_fs = sum(n for s, n in d.secretaries_by_status.items() if s.value in ("在岗", "期满待轮换"))
+        # 在岗 and 期满待轮换 are both still in their village: "驻村", so the panel's 在岗 line is not contradicted.
+        active_fs = sum(n for s, n in d.secretaries_by_status.items()
+                        if s in (SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING))
         scope = f"{self.year}年批次" if self.year else "全部年度"
         summary = (f"{d.today.isoformat()} · 统计范围：{scope} · 村（社区）{d.villages}个 · 进行中整顿案卷{d.active_cases}个 · "
-                   f"逾期任务{len(d.overdue)}项 · 一肩挑比例{dual} · 村书记平均年龄{age} · 在岗第一书记{active_fs}名")
+                   f"逾期任务{len(d.overdue)}项 · 一肩挑比例{dual} · 村书记平均年龄{age} · 驻村第一书记{active_fs}名")
         self.query_one("#dashboard-summary", Static).update(Content(summary))
         self._fill("panel-cases", self._case_options(d), f"整顿案卷（按阶段，共{sum(d.cases_by_state.values())}个）")
         self._fill("panel-overdue", self._overdue_options(d), f"逾期整改任务（{len(d.overdue)}项）")

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..commands import Command, HelpLine, help_groups
+from ..widgets.footer import KeyFooter
 
 
 def screen_commands(screen: Screen) -> tuple[Command, ...]:
@@ -31,7 +32,7 @@ def help_table(groups: list[tuple[str, list[HelpLine]]]) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True, style="bold")
     table.add_column(no_wrap=True)
-    table.add_column()
+    table.add_column(overflow="fold")  # no spaces in Chinese: fold at the edge, never cut with …
     for title, lines in groups:
         table.add_row(Text(title, style="bold underline"), Text(""), Text(""))
         for line in lines:
@@ -57,6 +58,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Static(Text("按键帮助（Esc 关闭）", style="bold"), classes="dialog-title")
             yield Static(help_table(groups), id="help-table")
+        yield KeyFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -9,29 +9,53 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from ledgers.errors import LedgerError
+from ledgers.models import Situation
 
 from ..commands import Command
 from ..modals.settings_form import PROFILE_LABELS, RULE_LABELS, setting_label
+from ..widgets.footer import with_key_footer
+from ..widgets.row_table import RowTable
 from .base import SectionScreen
+
+LABEL_MIN = 16  # cells a label keeps before it wraps (所属县（市、区）), even in an 80-column terminal
 
 
 def settings_table(values: dict[str, object], names: list[str]) -> Table:
     grid = Table.grid(padding=(0, 2))
-    # Both columns fold rather than vanish when the panel is narrow (80 columns).
-    grid.add_column(style="bold", overflow="fold")
+    # Both columns fold rather than vanish when the panel is narrow (80 columns); short labels never.
+    longest = max((cell_len(setting_label(n)) for n in names), default=0)
+    grid.add_column(style="bold", overflow="fold", min_width=min(longest, LABEL_MIN))
     grid.add_column(min_width=6, overflow="fold")
     for name in names:
         value = values.get(name)
         grid.add_row(Text(setting_label(name)), Text("" if value in (None, "") else str(value)))
     return grid
+
+
+def situation_text(s: Situation) -> Table:
+    """The full text of one situation (the table cuts long ones), folded beside its code."""
+    flags = "、".join(x for x in ("中央核心情形" if s.core else "", "启用" if s.active else "已停用") if x)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold")
+    grid.add_row(Text(s.code), Text.assemble(s.text, (f"（{flags}）", "dim")))
+    return grid
+
+
+class SituationTable(RowTable):
+    """The 软弱涣散情形 table; Enter edits the cursor row (shown in the footer)."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "修改情形", id="situations-edit")]
 
 
 class SettingsScreen(SectionScreen):
@@ -48,17 +72,22 @@ class SettingsScreen(SectionScreen):
         Command("settings-toggle-situation", "x", "toggle_situation", "启用/停用", "启用或停用光标所在的情形"),
     )
 
+    def compose(self) -> ComposeResult:
+        yield from with_key_footer(super().compose())
+
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="settings-body"):
             with VerticalScroll(id="settings-left"):
                 yield Static(id="settings-profile", classes="detail-panel")
                 yield Static(id="settings-rules", classes="detail-panel")
-            yield DataTable(id="situations", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="settings-right"):
+                yield SituationTable(id="situations")
+                yield Static("", id="situation-text", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#settings-profile").border_title = "乡镇信息与公文（e）"
         self.query_one("#settings-rules").border_title = "规则参数（p）"
-        table = self.query_one("#situations", DataTable)
+        table = self.query_one("#situations", SituationTable)
         table.border_title = "软弱涣散情形（a 新增，Enter 修改，x 启用/停用）"
         for key, label in (("code", "代码"), ("core", "核心"), ("active", "启用"), ("text", "情形")):
             table.add_column(Text(label), key=key)
@@ -90,15 +119,21 @@ class SettingsScreen(SectionScreen):
             else:
                 table.add_row(*cells, key=key)
         table.sort("code", key=lambda cell: cell.plain)
-        if current is not None and str(current) in table.rows:
-            table.move_cursor(row=table.get_row_index(str(current)), animate=False)
+        if current is not None:
+            table.move_to(current)
+        self._show_situation_text()
 
     def _situation_id(self) -> int | None:
-        table = self.query_one("#situations", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return int(key) if key is not None else None
+        return self.query_one("#situations", SituationTable).cursor_id
+
+    def _show_situation_text(self) -> None:
+        sid = self._situation_id()
+        s = next((s for s in self.ledger.situations() if s.id == sid), None)
+        self.query_one("#situation-text", Static).update(situation_text(s) if s is not None else Text(""))
+
+    @on(DataTable.RowHighlighted, "#situations")
+    def _situation_highlighted(self) -> None:
+        self._show_situation_text()
 
     # ------------------------------------------------------------ actions
 

@@ -16,14 +16,16 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ledgers.errors import LedgerError, NotFound
-from ledgers.models import Level
+from ledgers.models import SLOTTED_CASE_STATES, Level, RectificationCase
 from ledgers.status import VillageStatus, village_status
 from ledgers.validate import mask_phone
 
 from ..commands import Command
+from ..widgets.case_panels import holder_text
+from ..widgets.footer import KeyFooter
 from .base import CommandScreen
 
 LEVEL_STYLE = {Level.ERROR: "bold red", Level.WARNING: "yellow", Level.INFO: "cyan"}
@@ -100,20 +102,31 @@ def case_panel(st: VillageStatus) -> RenderableType:
     if c.rectify_deadline:
         rows.append(("完成时限", c.rectify_deadline.isoformat()))
     for t in st.overdue:
-        due = t.deadline.isoformat() if t.deadline else "?"
-        rows.append(("逾期", Text(f"{t.problem}（期限{due}，{t.owner or '未定责任人'}）", style="bold red")))
+        # The deadline and owner are separate words: a narrow panel wraps before them, never inside a date.
+        due = t.deadline.isoformat() if t.deadline else "未定"
+        rows.append(("逾期", Text.assemble((t.problem, "bold red"), (f" 期限{due} {t.owner or '未定责任人'}", "red"))))
     return _facts(rows)
+
+
+def needs_slots(st: VillageStatus) -> bool:
+    """The active case is in a stage whose 四个一 slots must be filled (认定 … 巩固提升)."""
+    return st.case is not None and st.case.state in SLOTTED_CASE_STATES
 
 
 def slots_panel(st: VillageStatus) -> RenderableType:
+    needed = needs_slots(st)
     rows: list[tuple[str, str | Text]] = []
     for role, h in st.slots.items():
         if h is None:
-            rows.append((role.value, Text("未落实", style="bold red")))
+            rows.append((role.value, Text("未落实", style="bold red" if needed else "dim")))
         else:
-            since = f"，{h.start.isoformat()}起" if h.start else ""
-            rows.append((role.value, Text(f"{h.name}（{h.detail}{since}）" if h.detail else f"{h.name}{since}")))
+            rows.append((role.value, holder_text(h)))
     return _facts(rows)
+
+
+def case_label(c: RectificationCase) -> str:
+    """``2026年第一批`` or ``2025年``: the year once, even when the batch repeats it."""
+    return c.batch if c.batch and str(c.year) in c.batch else f"{c.year}年 {c.batch}".strip()
 
 
 def secretary_panel(st: VillageStatus, today: date) -> RenderableType:
@@ -140,9 +153,9 @@ def history_panel(st: VillageStatus) -> RenderableType:
         return Text("无", style="dim")
     lines = []
     for c in st.past_cases:
-        line = Text(f"{c.year}年 {c.batch}：{str(c.state)}")
+        line = Text(f"{case_label(c)}：{str(c.state)}")
         if c.signed_off_on:
-            line.append(f"，{c.signed_off_on.isoformat()}销号")
+            line.append(f" {c.signed_off_on.isoformat()}销号")
         if c.relapsed_into:
             line.append("，已反弹", style="red")
         lines.append(line)
@@ -150,19 +163,23 @@ def history_panel(st: VillageStatus) -> RenderableType:
 
 
 class VillageDetailScreen(CommandScreen):
-    """Everything about one village; ``e`` edits, Esc goes back."""
+    """Everything about one village; ``e`` edits, ``c`` opens its case, Esc goes back."""
 
     HELP_TITLE = "村详情"
     COMMANDS_LIST: ClassVar[tuple[Command, ...]] = (
         Command("detail-edit", "e", "edit_village", "修改", "修改该村的村情信息"),
+        Command("detail-open-case", "c", "open_case", "整顿案卷", "打开该村进行中的整顿案卷（任务、验收、阶段转换）"),
         Command("detail-new-case", "n", "new_case", "列入整顿", "把该村列入软弱涣散排查（新建整顿案卷）"),
         Command("detail-back", "escape", "back", "返回", "返回上一界面"),
     )
+    # Below 100 columns the two panel columns stack: half of 80 cells folds every line.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, village_id: int) -> None:
         super().__init__()
         self.village_id = village_id
         self.gone = False  # the village no longer exists; close when shown again
+        self.case_id: int | None = None  # the active case, for ``c``
 
     def on_screen_resume(self) -> None:
         if self.gone:
@@ -184,7 +201,7 @@ class VillageDetailScreen(CommandScreen):
                     yield Static(id="detail-slots", classes="detail-panel")
                     yield Static(id="detail-secretary", classes="detail-panel")
                     yield Static(id="detail-history", classes="detail-panel")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         titles = {"#detail-registry": "村情", "#detail-findings": "规则提示", "#detail-case": "整顿案卷",
@@ -207,8 +224,11 @@ class VillageDetailScreen(CommandScreen):
         title = Text.assemble((v.name, "bold"), f"（{str(v.kind)}）  {v.township}")
         if st.case is not None:
             title.append(f"  整顿：{str(st.case.state)}", style="bold")
-        if st.gaps and st.case is not None:
+        if st.gaps and needs_slots(st):
             title.append(f"  四个一缺{len(st.gaps)}项", style="bold red")
+        if st.case is not None and self.ledger_app.has_cases_section():
+            title.append("  （c 查看案卷）", style="dim")
+        self.case_id = st.case.id if st.case is not None else None
         self.query_one("#detail-title", Static).update(title)
         self.query_one("#detail-registry", Static).update(registry_panel(st))
         self.query_one("#detail-findings", Static).update(findings_panel(st))
@@ -216,10 +236,13 @@ class VillageDetailScreen(CommandScreen):
         self.query_one("#detail-slots", Static).update(slots_panel(st))
         self.query_one("#detail-secretary", Static).update(secretary_panel(st, self.ledger.today))
         self.query_one("#detail-history", Static).update(history_panel(st))
+        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "new_case":
-            return self.ledger_app.has_cases_section()
+        if action == "new_case":  # a village with an unfinished case cannot be listed again
+            return self.ledger_app.has_cases_section() and self.case_id is None
+        if action == "open_case":
+            return self.ledger_app.has_cases_section() and self.case_id is not None
         return True
 
     def action_edit_village(self) -> None:
@@ -232,6 +255,15 @@ class VillageDetailScreen(CommandScreen):
     def _edited(self, result: object) -> None:
         if result is not None:
             self.ledger_app.ledger_changed()
+            self.notify(f"已保存：{result.name}", markup=False)  # type: ignore[attr-defined]
+
+    def action_open_case(self) -> None:
+        if self.case_id is None:
+            self.notify("该村没有进行中的整顿案卷。", markup=False)
+            return
+        from .cases import open_case
+
+        open_case(self.app, self.case_id)
 
     def action_new_case(self) -> None:
         if not self.check_writable():

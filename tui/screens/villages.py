@@ -11,15 +11,15 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.message import Message
-from textual.timer import Timer
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable
 
 from ledgers.errors import LedgerError
 from ledgers.models import IncomeTier
 
 from ..commands import Command
+from ..widgets.filter_bar import FilterBar
+from ..widgets.footer import with_key_footer
 from ..widgets.village_table import COLUMNS, TABLE_COMMANDS, VillageRow, VillageTable, build_rows
 from .base import SectionScreen
 
@@ -58,12 +58,14 @@ class VillagesScreen(SectionScreen):
         self.query_text = ""
         self.tag: str | None = None
         self.tier: IncomeTier | None = None
-        self._filter_timer: Timer | None = None
         self.pending_cursor: int | None = None  # village to put the cursor on once rows are rebuilt
 
+    def compose(self) -> ComposeResult:
+        yield from with_key_footer(super().compose())
+
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder="筛选：村名 / 全拼 / 首字母（f 进入，Enter 回到表格，Esc 清除）", id="villages-filter")
-        yield Static("", id="villages-status", markup=False)
+        yield FilterBar("villages", placeholder="筛选：村名 / 全拼 / 首字母（f 进入，Enter 回到表格，Esc 清除）",
+                        delay=FILTER_DELAY)
         yield VillageTable(id="villages-table")
 
     def help_commands(self) -> tuple[Command, ...]:
@@ -72,6 +74,10 @@ class VillagesScreen(SectionScreen):
     @property
     def table(self) -> VillageTable:
         return self.query_one("#villages-table", VillageTable)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
 
     AUTO_FOCUS = "#villages-table"
 
@@ -100,7 +106,7 @@ class VillagesScreen(SectionScreen):
         self.table.loading = False
         if first:
             self.table.show(self.visible_rows())
-            if not isinstance(self.focused, Input):
+            if self.focused is not self.filter_bar.input:
                 self.table.focus()
         else:
             self.table.apply(self.visible_rows())
@@ -130,6 +136,10 @@ class VillagesScreen(SectionScreen):
             rows = [r for r in rows if r.tier == self.tier]
         return rows
 
+    @property
+    def filtered(self) -> bool:
+        return bool(self.query_text or self.tag or self.tier)
+
     def refilter(self) -> None:
         self.table.show(self.visible_rows())
         self.update_status()
@@ -146,35 +156,27 @@ class VillagesScreen(SectionScreen):
         parts.append(f"排序：{label}{'▼' if self.table.sort_reverse else '▲'}")
         if self.ledger.read_only:
             parts.append("只读")
-        self.query_one("#villages-status", Static).update(Content(" · ".join(parts)))
+        if not self.table.shown and self.all_rows and self.filtered:
+            parts.insert(2, "没有符合条件的村，按 Esc 清除筛选")  # first thing read, before the filters
+        elif not self.all_rows and self.loaded_version >= 0:
+            parts.append("还没有村：按 n 新增")
+        self.filter_bar.set_status(" · ".join(parts))
 
-    @on(Input.Changed, "#villages-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: self._apply_query(event.value))
+    @on(FilterBar.QueryChanged)
+    def _query_changed(self, event: FilterBar.QueryChanged) -> None:
+        self.query_text = event.query
+        self.refilter()
 
-    def _apply_query(self, text: str) -> None:
-        text = text.strip()
-        if text != self.query_text:
-            self.query_text = text
-            self.refilter()
-
-    @on(Input.Submitted, "#villages-filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        self._apply_query(event.value)
+    @on(FilterBar.Done)
+    def _query_done(self) -> None:
         self.table.focus()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#villages-filter", Input).focus()
+        self.filter_bar.input.focus()
 
     def action_clear_filters(self) -> None:
-        had = bool(self.query_text or self.tag or self.tier)
-        self.query_one("#villages-filter", Input).value = ""
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
+        had = self.filtered
+        self.filter_bar.clear()
         self.query_text, self.tag, self.tier = "", None, None
         if had:
             self.refilter()
@@ -221,7 +223,7 @@ class VillagesScreen(SectionScreen):
             self.ledger_app.open_village(int(event.row_key.value))
 
     def _cursor_id(self) -> int | None:
-        vid = self.table.cursor_village_id
+        vid = self.table.cursor_id
         if vid is None:
             self.notify("表格中没有选中的村。", markup=False)
         return vid

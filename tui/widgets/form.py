@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,23 +25,26 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from ledgers.errors import FieldError, LedgerError, ValidationErrors
 from ledgers.text import clean_text
 
 from ..commands import FORM_COMMANDS, bindings
+from .footer import KeyFooter
 
 T = TypeVar("T")
+LABEL_WIDTH_MAX = 34  # cells; a longer label wraps
 Parser = Callable[[str], Any]
 FieldKind = Literal["text", "choice", "bool", "multiline"]
 
 
-def text_parser(label: str, *, required: bool = False) -> Parser:
-    """Cleaned text (control characters removed); ``required`` refuses an empty value."""
+def text_parser(label: str, *, required: bool = False, multiline: bool = False) -> Parser:
+    """Cleaned text (control characters removed; line breaks kept when ``multiline``); ``required``
+    refuses an empty value."""
 
     def parse(s: str) -> str:
-        value = clean_text(s)
+        value = clean_text(s, multiline=multiline)
         if required and not value:
             raise FieldError(label, "不能为空")
         return value
@@ -74,6 +78,12 @@ class FormField:
         return field_name in (self.label, self.name, *self.aliases)
 
 
+def label_width(fields: Sequence[FormField]) -> int:
+    """Cells of the label column: the longest label and a gap, within ``LABEL_WIDTH_MAX``."""
+    longest = max((cell_len(f.label) for f in fields), default=0)
+    return min(LABEL_WIDTH_MAX, max(8, longest + 1))
+
+
 def _widget_id(name: str) -> str:
     return f"field-{name}"
 
@@ -84,12 +94,22 @@ class Form(VerticalScroll):
     class Submitted(Message):
         """Enter was pressed on the last field."""
 
+    class Checked(Message):
+        """A field changed and was re-checked; ``errors`` fields are now wrong."""
+
+        def __init__(self, errors: int) -> None:
+            super().__init__()
+            self.errors = errors
+
     def __init__(self, fields: Sequence[FormField], *,
                  check: Callable[[dict[str, Any]], list[FieldError]] | None = None,
-                 id: str | None = None) -> None:
+                 id: str | None = None, fit_labels: bool = False) -> None:
+        """``fit_labels``: the label column is as wide as the longest label (up to
+        ``LABEL_WIDTH_MAX``) instead of the stylesheet's width, so long labels never wrap mid-word."""
         super().__init__(id=id, classes="form")
         self.fields = list(fields)
         self.check = check
+        self.label_width = label_width(self.fields) if fit_labels else None
         self._parse_errors: dict[str, str] = {}
         self._check_errors: dict[str, str] = {}
 
@@ -97,11 +117,20 @@ class Form(VerticalScroll):
         for f in self.fields:
             with Vertical(classes="form-field"):
                 with Horizontal(classes="form-row"):
-                    yield Label(Content(f.label), classes="form-label")
+                    yield self._fit(Label(Content(f.label), classes="form-label"), width=True)
                     yield self._make_widget(f)
-                yield Static("", classes="form-error", id=f"error-{f.name}", markup=False)
+                yield self._fit(Static("", classes="form-error", id=f"error-{f.name}", markup=False))
                 if f.help:
-                    yield Static(Content(f.help), classes="form-help")
+                    yield self._fit(Static(Content(f.help), classes="form-help"))
+
+    def _fit(self, widget: Widget, *, width: bool = False) -> Widget:
+        """Size a label (``width``) or indent an error/help line to the label column."""
+        if self.label_width is not None:
+            if width:
+                widget.styles.width = self.label_width
+            else:
+                widget.styles.padding = (0, 0, 0, self.label_width)
+        return widget
 
     def _make_widget(self, f: FormField) -> Widget:
         wid = _widget_id(f.name)
@@ -174,6 +203,11 @@ class Form(VerticalScroll):
     def has_errors(self) -> bool:
         return any(self._parse_errors.values()) or any(self._check_errors.values())
 
+    @property
+    def error_count(self) -> int:
+        """Fields showing an error now."""
+        return sum(1 for f in self.fields if self._parse_errors.get(f.name) or self._check_errors.get(f.name))
+
     # ------------------------------------------------------------ validation as typed
 
     def _validate_field(self, f: FormField) -> None:
@@ -183,6 +217,7 @@ class Form(VerticalScroll):
         except FieldError as e:
             self._set_parse_error(f.name, e.detail)
         self._run_check()
+        self.post_message(self.Checked(self.error_count))
 
     def _run_check(self) -> None:
         if self.check is None or any(self._parse_errors.values()):
@@ -251,6 +286,7 @@ class Form(VerticalScroll):
     @on(Checkbox.Changed)
     def _choice_changed(self, event: Message) -> None:
         self._run_check()
+        self.post_message(self.Checked(self.error_count))
 
     @on(Input.Submitted)
     def _input_submitted(self, event: Input.Submitted) -> None:
@@ -271,6 +307,9 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
 
     BINDINGS = bindings(FORM_COMMANDS)
     form_title: ClassVar[str] = ""
+    save_label: ClassVar[str] = "保存"  # the Ctrl+S button; a form that only asks (a year …) says what it does
+    HEIGHT_SHARE = 0.9  # of the screen, at most (the dialog is as tall as its fields need)
+    _count_template: str | None = None  # the form message counts errors: kept up to date
 
     def form_fields(self) -> list[FormField]:
         raise NotImplementedError
@@ -285,12 +324,12 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
     def compose(self) -> ComposeResult:
         with Vertical(id="form-dialog", classes="dialog"):
             yield Static(Content(self.title_text()), classes="dialog-title")
-            yield Form(self.form_fields(), check=self.check, id="form")
+            yield Form(self.form_fields(), check=self.check, id="form", fit_labels=True)
             yield Static("", id="form-message", classes="form-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(Content("保存 Ctrl+S"), variant="primary", id="form-save-button")
+                yield Button(Content(f"{self.save_label} Ctrl+S"), variant="primary", id="form-save-button")
                 yield Button(Content("取消 Esc"), id="form-cancel-button")
-        yield Footer()
+        yield KeyFooter()
 
     def title_text(self) -> str:
         return self.form_title
@@ -299,6 +338,26 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
         self.query_one("#form-message", Static).display = False
         first = self.query(".form-input").first()
         first.focus()
+        self.call_after_refresh(self._fit_height)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_height)
+
+    def _fit_height(self, tries: int = 5) -> None:
+        """Let the fields scroll inside a dialog no taller than ``HEIGHT_SHARE`` of the screen, with
+        the buttons always in view (the dialog is ``height: auto``; CSS cannot subtract rows)."""
+        dialog = self.query_one("#form-dialog")
+        form = self.form
+        others = [w for w in dialog.children if w is not form and w.display]
+        if tries and any(w.outer_size.height == 0 for w in others):
+            # Not laid out yet (a real terminal may take more than one refresh): measure later.
+            self.call_after_refresh(self._fit_height, tries - 1)
+            return
+        used = sum(w.outer_size.height + w.styles.margin.top + w.styles.margin.bottom for w in others)
+        frame = dialog.styles.gutter.height
+        # The dialog's ``max-height: 90%`` is a share of the screen less the docked footer.
+        room = self.size.height - sum(f.outer_size.height for f in self.query(KeyFooter))
+        form.styles.max_height = max(3, int(room * self.HEIGHT_SHARE) - frame - used)
 
     @property
     def form(self) -> Form:
@@ -306,21 +365,37 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
 
     def _message(self, text: str) -> None:
         m = self.query_one("#form-message", Static)
+        self._count_template = None
         m.update(Content(text))
-        m.display = bool(text)
+        if m.display != bool(text):
+            m.display = bool(text)
+            self.call_after_refresh(self._fit_height)
+
+    def _count_message(self, errors: int, template: str = "有 %d 处需要修改，未保存。") -> None:
+        """A message counting the fields to fix; it follows the fixes and goes when none is left."""
+        self._message(template % errors if errors else "")
+        self._count_template = template if errors else None
+
+    @on(Form.Checked)
+    def _form_checked(self, event: Form.Checked) -> None:
+        if self._count_template is not None:
+            self._count_message(event.errors, self._count_template)
 
     def action_save(self) -> None:
         try:
             values = self.form.values()
         except ValidationErrors as err:
-            self._message("有 %d 处需要修改，未保存。" % len(err.errors))
             self.form.show_errors(err)
+            self._count_message(max(1, self.form.error_count))
             return
         try:
             result = self.save(values)
         except LedgerError as err:
             rest = self.form.show_errors(err)
-            self._message(("未保存：" + rest) if rest else "有需要修改的地方，未保存。")
+            if rest:
+                self._message("未保存：" + rest)
+            else:
+                self._count_message(max(1, self.form.error_count))
             return
         self.dismiss(result)
 

@@ -13,14 +13,15 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowDoesNotExist
+from textual.widgets.data_table import ColumnKey
 
 from ledgers.ledger import Ledger
 from ledgers.models import CaseState, IncomeTier, Settings, Village
 from ledgers.rules import income_tier
 
 from ..commands import Command
+from .row_table import RowTable
+from .text import clip
 
 
 class SortCell(Text):
@@ -91,6 +92,8 @@ def _num(n: int | None) -> SortCell:
 TIER_SHORT = {IncomeTier.T5_10: "5-10万", IncomeTier.T10_50: "10-50万", IncomeTier.T50_100: "50-100万",
               IncomeTier.T100: "100万以上"}
 
+TAGS_WIDTH = 13  # cells, the leading gap included: the detail view shows every tag
+
 STATE_STYLE = {CaseState.RECTIFYING: "bold", CaseState.AWAITING_ACCEPTANCE: "bold",
                CaseState.RELAPSED: "bold red"}
 
@@ -110,8 +113,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("income", "集体经济\n收入", lambda r: _cell(_wan(r.income), r.income, justify="right")),
     Column("tier", "收入档次", lambda r: _cell(TIER_SHORT.get(r.tier, r.tier.value), list(IncomeTier).index(r.tier),
                                                  style="red" if r.tier in (IncomeTier.SHELL, IncomeTier.WEAK) else "")),
-    Column("tags", "标签", lambda r: _cell("、".join(r.tags), "、".join(r.tags) or None, overflow="ellipsis"),
-           width=13),
+    Column("tags", "标签", lambda r: _cell(clip("、".join(r.tags), TAGS_WIDTH - 1), "、".join(r.tags) or None),
+           width=TAGS_WIDTH),
     Column("state", "当前整顿\n阶段", lambda r: _cell(str(r.state) if r.state else "",
                                                   list(CaseState).index(r.state) if r.state else None,
                                                   style=STATE_STYLE.get(r.state, "") if r.state else "")),
@@ -139,14 +142,14 @@ TABLE_COMMANDS: tuple[Command, ...] = (
 )
 
 
-class VillageTable(DataTable):
+class VillageTable(RowTable):
     """The registry table. ``show(rows)`` sets the visible rows; ``apply`` diffs them in place."""
 
     BINDINGS = [c.binding() for c in TABLE_COMMANDS]
 
     def __init__(self, *, id: str | None = None) -> None:
         # Two header lines: long labels (党员(正式/预备) …) wrap instead of widening their columns.
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True, header_height=2, cell_padding=0)
+        super().__init__(id=id, header_height=2, cell_padding=0)
         self.shown: dict[int, VillageRow] = {}
         self.sort_column = "seq"
         self.sort_reverse = False
@@ -225,7 +228,7 @@ class VillageTable(DataTable):
         self.resort()
 
     def resort(self) -> None:
-        current = self.cursor_village_id
+        current = self.cursor_id
         self.sort(self.sort_column, key=lambda cell: cell.sort_key, reverse=self.sort_reverse)
         if current is not None:
             self.move_to(current)
@@ -235,17 +238,4 @@ class VillageTable(DataTable):
 
     @property
     def cursor_village_id(self) -> int | None:
-        if not self.row_count:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        except Exception:  # noqa: BLE001 - an empty or shrinking table has no cursor row
-            return None
-        return int(key.value) if key.value is not None else None
-
-    def move_to(self, village_id: int) -> None:
-        try:
-            index = self.get_row_index(str(village_id))
-        except RowDoesNotExist:
-            return
-        self.move_cursor(row=index, animate=False)
+        return self.cursor_id

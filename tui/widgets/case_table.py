@@ -1,0 +1,236 @@
+"""The case table of 整顿台账: row data (``CaseRow``, built off the main thread by
+``build_case_rows``), its columns, and ``CaseTable`` — rows keyed by case id, sorting by any
+column, and in-place updates from a diff (never clear-and-reload after one change).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets.data_table import ColumnKey, Row, RowKey
+
+from ledgers.ledger import Ledger
+from ledgers.models import SLOTTED_CASE_STATES, CaseState
+
+from .row_table import RowTable
+from .village_table import SortCell
+
+STATE_ORDER = {s: n for n, s in enumerate(CaseState)}
+STATE_STYLE = {CaseState.RECTIFYING: "bold", CaseState.AWAITING_ACCEPTANCE: "bold yellow",
+               CaseState.RELAPSED: "bold red", CaseState.DISMISSED: "dim", CaseState.ARCHIVED: "dim"}
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """What one table row shows (plain, comparable data: a diff finds the rows that changed)."""
+
+    id: int
+    village_id: int
+    village: str
+    township: str
+    year: int
+    batch: str
+    situations: tuple[str, ...]
+    state: CaseState
+    done: int
+    total: int
+    next_deadline: date | None
+    deadline_passed: bool
+    overdue: int  # tasks past their deadline and not finished
+    gaps: int | None  # 四个一 slots not filled; None when the state needs none
+
+
+def build_case_rows(ledger: Ledger) -> tuple[list[CaseRow], int]:
+    """Every case in ledger order (year, id), and the number of villages (the lookup's limit).
+
+    Safe to run in a worker thread: it only reads the ledger."""
+    today = ledger.today
+    villages = {v.id: (v.name, v.township) for v in ledger.villages()}
+    filled: dict[int, set[Any]] = defaultdict(set)
+    for a in ledger.assignments(active_on=today):
+        filled[a.village_id].add(a.role)
+    rows = []
+    for c in ledger.cases():
+        deadline = c.next_deadline()
+        name, township = villages.get(c.village_id, ("（已删除）", ""))
+        rows.append(CaseRow(
+            c.id, c.village_id, name, township, c.year, c.batch, tuple(c.situations), CaseState(c.state),
+            c.tasks_done,
+            len(c.tasks), deadline, deadline is not None and deadline < today, len(c.overdue_tasks(today)),
+            4 - len(filled[c.village_id]) if c.state in SLOTTED_CASE_STATES else None,
+        ))
+    return rows, max(1, len(villages))
+
+
+# ---------------------------------------------------------------- columns
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    cell: Callable[[CaseRow], SortCell]
+
+
+def _cell(text: str, sort_key: Any = None, **kw: Any) -> SortCell:
+    """A cell with one leading space: the gap between columns (the table runs with cell_padding=0,
+    which lets the columns up to 情形 fit an 80-column terminal)."""
+    return SortCell(" " + text, sort_key, **kw)
+
+
+def _gaps_cell(r: CaseRow) -> SortCell:
+    if r.gaps is None:
+        return _cell("—", None, style="dim")
+    if r.gaps == 0:
+        return _cell("齐全", 0)
+    return _cell(f"缺{r.gaps}项", r.gaps, style="bold red")
+
+
+# The columns a clerk scans first come first, so they fit an 80-column terminal.
+COLUMNS: tuple[Column, ...] = (
+    Column("village", "村名", lambda r: _cell(r.village, r.village)),
+    Column("batch", "批次", lambda r: _cell(r.batch, (r.year, r.batch))),
+    Column("state", "阶段", lambda r: _cell(r.state.value, STATE_ORDER[r.state], style=STATE_STYLE.get(r.state, ""))),
+    Column("progress", "进度", lambda r: _cell(f"{r.done}/{r.total}" if r.total else "—",
+                                             r.done / r.total if r.total else None, justify="right")),
+    Column("deadline", "最近期限", lambda r: _cell(r.next_deadline.isoformat() if r.next_deadline else "",
+                                                r.next_deadline, style="bold red" if r.deadline_passed else "")),
+    Column("overdue", "逾期", lambda r: _cell(f"{r.overdue}项" if r.overdue else "", r.overdue or None,
+                                            justify="right", style="bold red" if r.overdue else "")),
+    Column("gaps", "四个一", _gaps_cell),
+    Column("situations", "情形", lambda r: _cell("、".join(r.situations), r.situations or None)),
+    Column("township", "乡镇", lambda r: _cell(r.township, r.township)),
+)
+COLUMN_KEYS = tuple(c.key for c in COLUMNS)
+
+
+def column_label(key: str) -> str:
+    return next(c.label for c in COLUMNS if c.key == key)
+
+
+class CaseTable(RowTable):
+    """The case table. ``show(rows)`` replaces the visible rows; ``apply`` diffs them in place."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "详情", id="cases-table-open")]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cell_padding=0)
+        self.shown: dict[int, CaseRow] = {}
+        self._cells: dict[int, tuple[CaseRow, list[SortCell]]] = {}
+        self.sort_column = "batch"
+        self.sort_reverse = False
+
+    def on_mount(self) -> None:
+        for c in COLUMNS:
+            self.add_column(self._label(c), key=c.key)
+
+    def _label(self, c: Column) -> Text:
+        # One cell after every label holds the sort mark, so marking a column never widens it.
+        mark = ("▼" if self.sort_reverse else "▲") if c.key == self.sort_column else " "
+        return Text(f" {c.label}{mark}", no_wrap=True, style="bold" if c.key == self.sort_column else "")
+
+    @property
+    def cursor_case_id(self) -> int | None:
+        return self.cursor_id
+
+    def cells(self, row: CaseRow) -> list[SortCell]:
+        """The cells of ``row``, built once per row value: re-filtering 500 rows then costs no more
+        than a bare table refresh (rows are immutable, and the table never mutates a cell)."""
+        cached = self._cells.get(row.id)
+        if cached is None or cached[0] != row:
+            cached = (row, [c.cell(row) for c in COLUMNS])
+            self._cells[row.id] = cached
+        return cached[1]
+
+    def show(self, rows: Iterable[CaseRow]) -> None:
+        """Replace every row (first load, or a new filter); the cursor stays on its case if shown."""
+        current = self.cursor_id
+        self.clear()
+        ordered = self._ordered(rows)
+        self.shown = {row.id: row for row in ordered}
+        self.add_keyed_rows([(str(row.id), self.cells(row)) for row in ordered])
+        if current is not None:
+            self.move_to(current)
+
+    def add_keyed_rows(self, rows: list[tuple[str, list[SortCell]]]) -> None:
+        """Append rows in one go.
+
+        ``DataTable.add_row`` re-validates the cursor and recomputes the column order for every row,
+        which is most of the time a 500-row re-filter takes (measured in bench/bench_cases.py); this
+        does the same bookkeeping once for the batch. It relies on DataTable internals (pinned
+        textual<9) and falls back to ``add_row`` if they change.
+        """
+        internals = ("_row_locations", "_data", "_new_rows", "_require_update_dimensions", "_update_count")
+        if not all(hasattr(self, name) for name in internals) or any(k in self._row_locations for k, _ in rows):
+            for key, cells in rows:
+                self.add_row(*cells, key=key)
+            return
+        was_empty = self.row_count == 0
+        columns = [c.key for c in self.ordered_columns]
+        for key, cells in rows:
+            row_key = RowKey(key)
+            self._row_locations[row_key] = len(self.rows)
+            self._data[row_key] = dict(zip(columns, cells))
+            self.rows[row_key] = Row(row_key, 1, None, False)
+            self._new_rows.add(row_key)
+        if not rows:
+            return
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate
+        if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()
+        self._update_count += 1
+        self.check_idle()
+
+    def apply(self, rows: Sequence[CaseRow]) -> int:
+        """Bring the shown rows in line with ``rows``, touching only what differs; returns rows touched."""
+        wanted = {r.id: r for r in rows}
+        touched = 0
+        for cid in [cid for cid in self.shown if cid not in wanted]:
+            self.remove_row(str(cid))
+            del self.shown[cid]
+            touched += 1
+        for cid, row in wanted.items():
+            old = self.shown.get(cid)
+            if old == row:
+                continue
+            touched += 1
+            if old is None:
+                self.add_row(*self.cells(row), key=str(cid))
+            else:
+                old_cells = self.cells(old)
+                for c, new_cell, old_cell in zip(COLUMNS, self.cells(row), old_cells):
+                    if new_cell.plain != old_cell.plain or new_cell.style != old_cell.style:
+                        self.update_cell(str(cid), c.key, new_cell, update_width=True)
+            self.shown[cid] = row
+        if touched:
+            self.resort()
+        return touched
+
+    def _ordered(self, rows: Iterable[CaseRow]) -> list[CaseRow]:
+        index = COLUMN_KEYS.index(self.sort_column)
+        return sorted(rows, key=lambda r: (self.cells(r)[index].sort_key, r.id), reverse=self.sort_reverse)
+
+    def sort_by(self, column: str, reverse: bool | None = None) -> None:
+        if reverse is None:
+            reverse = not self.sort_reverse if column == self.sort_column else False
+        self.sort_column, self.sort_reverse = column, reverse
+        for c in COLUMNS:
+            col = self.columns[ColumnKey(c.key)]
+            col.label = self._label(c)
+            col.content_width = max(col.content_width, cell_len(col.label.plain))
+        self._clear_caches()
+        self.resort()
+
+    def resort(self) -> None:
+        current = self.cursor_id
+        self.sort(self.sort_column, key=lambda cell: cell.sort_key, reverse=self.sort_reverse)
+        if current is not None:
+            self.move_to(current)
+        self.refresh()

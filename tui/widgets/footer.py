@@ -1,0 +1,72 @@
+"""A footer that never runs off the edge: keys that do not fit are left out, ``?`` 帮助 always stays.
+
+Textual's ``Footer`` clips what does not fit — at 80 columns the section keys pushed ``? 帮助`` and
+``q 退出`` out of sight, and the clipped line ran under the docked ``^p 命令`` key and broke a CJK
+character in two. ``KeyFooter`` measures its keys after each recompose and on every resize and hides
+keys from the right until the row fits, skipping the help key: the help screen lists everything.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.cells import cell_len
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+KEEP_KEYS = frozenset({"question_mark"})  # never hidden: it leads to every other key
+
+
+class KeyFooter(Footer):
+    """``Footer`` that hides the keys that do not fit (compact by default)."""
+
+    def __init__(self, *, compact: bool = True, **kwargs: object) -> None:
+        super().__init__(compact=compact, **kwargs)  # type: ignore[arg-type]
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.call_after_refresh(self.fit_keys)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_keys)
+
+    def fit_keys(self) -> None:
+        """Show as many keys as fit, in binding order, keeping the help key."""
+        if not self.is_attached or self.size.width <= 0:
+            return
+        keys = [k for k in self.query(FooterKey) if not k.has_class("-command-palette")]
+        palette = [k for k in self.query(FooterKey) if k.has_class("-command-palette")]
+        # The docked palette key also has a border and padding: take its laid-out width.
+        available = self.size.width - sum(k.outer_size.width or _width(k) + 2 for k in palette)
+        for key in keys:
+            key.display = True
+        widths = [_width(k) for k in keys]
+        if sum(widths) <= available:
+            return
+        kept = {i for i, k in enumerate(keys) if k.key in KEEP_KEYS}
+        used = sum(widths[i] for i in kept)
+        for i, key in enumerate(keys):
+            if i in kept:
+                continue
+            if used + widths[i] <= available:
+                used += widths[i]
+            else:
+                key.display = False
+
+    @property
+    def visible_keys(self) -> list[str]:
+        """The keys shown (as Textual key names), for tests."""
+        return [k.key for k in self.query(FooterKey) if k.display and not k.has_class("-command-palette")]
+
+
+def _width(key: FooterKey) -> int:
+    """Cells a footer key takes, margins included (its text is known before layout)."""
+    margin = key.styles.margin
+    return cell_len(key.render().plain) + margin.left + margin.right
+
+
+def with_key_footer(widgets: Iterable[Widget]) -> Iterable[Widget]:
+    """``widgets`` with any plain ``Footer`` replaced by a ``KeyFooter`` (for screens whose frame
+    is composed by a base class)."""
+    for w in widgets:
+        yield KeyFooter() if isinstance(w, Footer) and not isinstance(w, KeyFooter) else w
