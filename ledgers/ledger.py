@@ -535,6 +535,16 @@ class Ledger:
                 out[a.role] = Holder(a.id, a.role, a.holder_id, name, detail, a.start)
         return out
 
+    def filled_roles(self, on: date | None = None) -> dict[int, set[Role]]:
+        """Per village, the 四个一 roles someone holds on ``on`` (today) — what ``slots`` shows, for
+        every village in one pass (list screens; ``slots`` per row would be 2,000 calls)."""
+        day = on or self.today
+        out: dict[int, set[Role]] = {}
+        for a in self._cache["assignments"].values():
+            if a.active_on(day):
+                out.setdefault(a.village_id, set()).add(a.role)
+        return out
+
     def assign(self, village_id: int, role: Role, holder_id: int, start: date | None = None,
                note: str = "") -> Assignment:
         """Put someone in a slot; whoever held it ends the day before (one holder per slot and day)."""

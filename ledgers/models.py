@@ -78,6 +78,11 @@ class Role(enum.StrEnum):
     FIRST_SECRETARY = "第一书记"
     PAIRED_UNIT = "结对单位"
 
+    @property
+    def short(self) -> str:
+        """Four characters at most, for narrow panels and table cells."""
+        return {"县级联系领导": "县领导", "乡镇包村领导": "镇领导"}.get(self.value, self.value)
+
 
 class Gender(enum.StrEnum):
     MALE = "男"

@@ -142,7 +142,7 @@ def _number(s: str, field: str, what: str) -> tuple[str, Decimal]:
 def _check_range(value: Decimal | int | float, field: str, minimum: float | None, maximum: float | None) -> None:
     if minimum is not None and value < minimum:
         if minimum == 0:  # the common case: say it the way clerks think of it
-            raise FieldError(field, f"不能为负数（不能小于0），填写的是{_fmt(value)}")
+            raise FieldError(field, f"不能为负数（填写的是{_fmt(value)}）")
         raise FieldError(field, f"不能小于{_fmt(minimum)}（填写的是{_fmt(value)}）")
     if maximum is not None and value > maximum:
         raise FieldError(field, f"不能大于{_fmt(maximum)}（填写的是{_fmt(value)}）")

@@ -210,7 +210,7 @@ def test_parse_int(raw: str, expected: int | None) -> None:
 
 
 @pytest.mark.parametrize("raw, message", [
-    ("-5", "不能小于0"), ("－3", "不能小于0"), ("3.5", "应为整数：3.5"), ("2.00005万", "应为整数"),
+    ("-5", "不能为负数"), ("－3", "不能为负数"), ("3.5", "应为整数：3.5"), ("2.00005万", "应为整数"),
     ("abc", "“abc”不是有效的整数"), ("1,23", "不是有效的整数"), ("12a", "不是有效的整数"), ("", "不能为空"),
     ("万", "不是有效的整数"), ("1e5", "不是有效的整数"), ("nan", "不是有效的整数"),
 ])
@@ -247,7 +247,7 @@ def test_parse_float() -> None:
     assert parse_float("0", "得分") == 0.0
     with pytest.raises(FieldError, match="不能大于100"):
         parse_float("100.5", "得分", maximum=100)
-    with pytest.raises(FieldError, match="不能小于0"):
+    with pytest.raises(FieldError, match="不能为负数"):
         parse_float("-1", "得分")
     for bad in ("八十", "inf", "nan", "1.2.3"):
         with pytest.raises(FieldError, match="不是有效的数字"):

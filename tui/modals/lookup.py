@@ -9,7 +9,6 @@ township, the active case's state and the 四个一 gaps. Names are data: built 
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
 
@@ -50,11 +49,9 @@ def build_briefs(ledger: Ledger) -> dict[int, Brief]:
     for c in ledger.cases():  # by (year, id): the last active one wins, as in Ledger.active_case
         if c.active:
             state[c.village_id] = c.state
-    filled: dict[int, set[Role]] = defaultdict(set)
-    for a in ledger.assignments(active_on=ledger.today):
-        filled[a.village_id].add(a.role)
+    filled = ledger.filled_roles()
     return {v.id: Brief(v.township, state.get(v.id),
-                        len(Role) - len(filled[v.id]) if state.get(v.id) in SLOTTED_CASE_STATES else 0)
+                        len(Role) - len(filled.get(v.id, ())) if state.get(v.id) in SLOTTED_CASE_STATES else 0)
             for v in ledger.villages()}
 
 

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ledgers.ledger import Ledger
 
 from ..commands import Command
+from ..widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from ..app import LedgerApp
@@ -68,7 +69,7 @@ class SectionScreen(CommandScreen):
         if reason:
             yield Static(reason, id="readonly-banner", markup=False)
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

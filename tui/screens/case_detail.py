@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header, Static
 
 from ledgers import workflow
 from ledgers.errors import LedgerError, NotFound
-from ledgers.models import SLOTTED_CASE_STATES, CaseState, RectificationCase, Task
+from ledgers.models import SLOTTED_CASE_STATES, TASK_EDIT_STATES, CaseState, RectificationCase, Task
 
 from ..commands import Command
 from ..widgets.case_panels import (
@@ -33,10 +33,6 @@ from ..widgets.footer import KeyFooter
 from ..widgets.task_table import TaskTable, task_text
 from ..widgets.text import clip
 from .base import CommandScreen
-
-# States whose task list may still change (Ledger.save_task refuses the others).
-TASK_EDIT_STATES = frozenset({CaseState.CANDIDATE, CaseState.IDENTIFIED, CaseState.RECTIFYING,
-                              CaseState.AWAITING_ACCEPTANCE, CaseState.ACCEPTED})
 
 
 class CaseDetailScreen(CommandScreen):

@@ -25,7 +25,6 @@ from ledgers.models import CaseState
 from ..commands import Command
 from ..widgets.case_table import COLUMN_KEYS, COLUMNS, CaseRow, CaseTable, build_case_rows, column_label
 from ..widgets.filter_bar import FilterBar
-from ..widgets.footer import with_key_footer
 from .base import SectionScreen
 
 __all__ = ["COLUMNS", "COLUMN_KEYS", "CaseRow", "CaseTable", "CasesScreen", "build_case_rows", "open_case",
@@ -83,9 +82,6 @@ class CasesScreen(SectionScreen):
         self.batch: str | None = None
         self.state: CaseState | None = None
         self.overdue_only = False
-
-    def compose(self) -> ComposeResult:
-        yield from with_key_footer(super().compose())
 
     def compose_body(self) -> ComposeResult:
         yield FilterBar("cases", placeholder="筛选：村名 / 全拼 / 首字母（f 进入，Enter 回到表格，Esc 清除）",

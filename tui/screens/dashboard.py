@@ -162,7 +162,7 @@ class DashboardScreen(SectionScreen):
         out = []
         for n, row in enumerate(d.matrix.rows):
             if row.gaps:
-                short = "、".join(r.value.removesuffix("领导").removesuffix("联系").removesuffix("包村") for r in row.gaps)
+                short = "、".join(r.short for r in row.gaps)
                 out.append(Option(Content.assemble(Content(pad(row.village.name, 10)),
                                                    Content.styled(f"缺：{short}", "red")),
                                   id=f"village:{row.village.id}:g{n}"))

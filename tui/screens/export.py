@@ -63,9 +63,9 @@ class ExportScreen(SectionScreen):
     )
     DEFAULT_CSS = """
     #export-body { height: 1fr; }
-    #export-options { width: 60; border: round $primary 50%; }
-    #export-options .form-label { width: 14; }
-    #export-options .form-error, #export-options .form-help { padding-left: 14; }
+    #export-options { width: 55%; max-width: 60; min-width: 40; border: round $primary 50%; }
+    #export-options .form-label { width: 12; }
+    #export-options .form-error, #export-options .form-help { padding-left: 12; }
     #export-right { width: 1fr; }
     #export-text { height: 1fr; border: round $primary 50%; }
     #export-progress { height: 1; padding: 0 1; }

@@ -20,10 +20,9 @@ from textual.widgets import DataTable, Static
 
 from ledgers.errors import LedgerError
 from ledgers.models import Situation
+from ledgers.settings_meta import PROFILE_LABELS, RULE_LABELS, setting_label
 
 from ..commands import Command
-from ..modals.settings_form import PROFILE_LABELS, RULE_LABELS, setting_label
-from ..widgets.footer import with_key_footer
 from ..widgets.row_table import RowTable
 from .base import SectionScreen
 
@@ -71,9 +70,6 @@ class SettingsScreen(SectionScreen):
         Command("settings-edit-situation", "enter", "edit_situation", "修改情形", "修改光标所在的情形"),
         Command("settings-toggle-situation", "x", "toggle_situation", "启用/停用", "启用或停用光标所在的情形"),
     )
-
-    def compose(self) -> ComposeResult:
-        yield from with_key_footer(super().compose())
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="settings-body"):

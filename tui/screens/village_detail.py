@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 
 from ledgers.errors import LedgerError, NotFound
-from ledgers.models import SLOTTED_CASE_STATES, Level, RectificationCase
+from ledgers.models import SLOTTED_CASE_STATES, Level, RectificationCase, Settings
 from ledgers.status import VillageStatus, village_status
 from ledgers.validate import mask_phone
 
@@ -129,7 +129,7 @@ def case_label(c: RectificationCase) -> str:
     return c.batch if c.batch and str(c.year) in c.batch else f"{c.year}年 {c.batch}".strip()
 
 
-def secretary_panel(st: VillageStatus, today: date) -> RenderableType:
+def secretary_panel(st: VillageStatus, today: date, s: Settings) -> RenderableType:
     fs = st.secretary
     if fs is None:
         return Text("无驻村第一书记", style="dim")
@@ -138,7 +138,7 @@ def secretary_panel(st: VillageStatus, today: date) -> RenderableType:
     term = Text(end.isoformat() if end else "未填到村时间")
     if days is not None:
         term.append(f"（还有{days}天）" if days >= 0 else f"（已过期{-days}天）",
-                    style="bold red" if days <= 30 else "yellow" if days <= 60 else "")
+                    style="bold red" if days <= s.term_urgent_days else "yellow" if days <= s.term_warn_days else "")
     return _facts([
         ("姓名", fs.name),
         ("派出单位", fs.dispatching_unit or "—"),
@@ -234,7 +234,7 @@ class VillageDetailScreen(CommandScreen):
         self.query_one("#detail-findings", Static).update(findings_panel(st))
         self.query_one("#detail-case", Static).update(case_panel(st))
         self.query_one("#detail-slots", Static).update(slots_panel(st))
-        self.query_one("#detail-secretary", Static).update(secretary_panel(st, self.ledger.today))
+        self.query_one("#detail-secretary", Static).update(secretary_panel(st, self.ledger.today, self.ledger.settings))
         self.query_one("#detail-history", Static).update(history_panel(st))
         self.refresh_bindings()
 

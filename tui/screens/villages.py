@@ -19,7 +19,6 @@ from ledgers.models import IncomeTier
 
 from ..commands import Command
 from ..widgets.filter_bar import FilterBar
-from ..widgets.footer import with_key_footer
 from ..widgets.village_table import COLUMNS, TABLE_COMMANDS, VillageRow, VillageTable, build_rows
 from .base import SectionScreen
 
@@ -59,9 +58,6 @@ class VillagesScreen(SectionScreen):
         self.tag: str | None = None
         self.tier: IncomeTier | None = None
         self.pending_cursor: int | None = None  # village to put the cursor on once rows are rebuilt
-
-    def compose(self) -> ComposeResult:
-        yield from with_key_footer(super().compose())
 
     def compose_body(self) -> ComposeResult:
         yield FilterBar("villages", placeholder="筛选：村名 / 全拼 / 首字母（f 进入，Enter 回到表格，Esc 清除）",

@@ -4,7 +4,6 @@ column, and in-place updates from a diff (never clear-and-reload after one chang
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +15,7 @@ from textual.binding import Binding
 from textual.widgets.data_table import ColumnKey, Row, RowKey
 
 from ledgers.ledger import Ledger
-from ledgers.models import SLOTTED_CASE_STATES, CaseState
+from ledgers.models import SLOTTED_CASE_STATES, CaseState, Role
 
 from .row_table import RowTable
 from .village_table import SortCell
@@ -52,9 +51,7 @@ def build_case_rows(ledger: Ledger) -> tuple[list[CaseRow], int]:
     Safe to run in a worker thread: it only reads the ledger."""
     today = ledger.today
     villages = {v.id: (v.name, v.township) for v in ledger.villages()}
-    filled: dict[int, set[Any]] = defaultdict(set)
-    for a in ledger.assignments(active_on=today):
-        filled[a.village_id].add(a.role)
+    filled = ledger.filled_roles(today)
     rows = []
     for c in ledger.cases():
         deadline = c.next_deadline()
@@ -63,7 +60,7 @@ def build_case_rows(ledger: Ledger) -> tuple[list[CaseRow], int]:
             c.id, c.village_id, name, township, c.year, c.batch, tuple(c.situations), CaseState(c.state),
             c.tasks_done,
             len(c.tasks), deadline, deadline is not None and deadline < today, len(c.overdue_tasks(today)),
-            4 - len(filled[c.village_id]) if c.state in SLOTTED_CASE_STATES else None,
+            len(Role) - len(filled.get(c.village_id, ())) if c.state in SLOTTED_CASE_STATES else None,
         ))
     return rows, max(1, len(villages))
 

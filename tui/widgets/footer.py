@@ -7,10 +7,7 @@ keys from the right until the row fits, skipping the help key: the help screen l
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from rich.cells import cell_len
-from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -64,9 +61,3 @@ def _width(key: FooterKey) -> int:
     margin = key.styles.margin
     return cell_len(key.render().plain) + margin.left + margin.right
 
-
-def with_key_footer(widgets: Iterable[Widget]) -> Iterable[Widget]:
-    """``widgets`` with any plain ``Footer`` replaced by a ``KeyFooter`` (for screens whose frame
-    is composed by a base class)."""
-    for w in widgets:
-        yield KeyFooter() if isinstance(w, Footer) and not isinstance(w, KeyFooter) else w
