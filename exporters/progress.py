@@ -7,7 +7,7 @@ from datetime import date
 from ledgers.dates import cn_date
 from ledgers.errors import LedgerError
 from ledgers.ledger import Ledger
-from ledgers.models import RectificationCase, Task, TaskStatus
+from ledgers.models import RectificationCase, Task
 
 from .content import Attachment, Content, scope_words
 from .layout import SIZE_S4
@@ -24,13 +24,13 @@ COLUMNS = (
 
 def task_state(t: Task, today: date) -> str:
     """完成情况: the status, with the day it was done, the days overdue, or why it was waived."""
-    if t.waived and t.waive_note:
+    kind = t.completion(today)
+    if kind == "waived":
         return f"免于整改：{t.waive_note}"
-    if t.status in (TaskStatus.DONE, TaskStatus.CLOSED):
+    if kind == "done":
         return t.status.value + (f"\n{table_date(t.done_on)}" if t.done_on else "")
-    if t.overdue(today):
-        assert t.deadline is not None
-        return f"{t.status.value}\n逾期{(today - t.deadline).days}天"
+    if kind == "overdue":
+        return f"{t.status.value}\n逾期{t.days_overdue(today)}天"
     return t.status.value
 
 

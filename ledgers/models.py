@@ -302,6 +302,18 @@ class Task:
     def overdue(self, today: date) -> bool:
         return not self.finished and self.deadline is not None and today > self.deadline
 
+    def days_overdue(self, today: date) -> int:
+        return (today - self.deadline).days if self.overdue(today) and self.deadline else 0
+
+    def completion(self, today: date) -> str:
+        """Which 完成情况 a task shows: "waived" (with a note), "done" (done or closed), "overdue"
+        or "open" — the screen and the printed 推进表 word and colour it each their own way."""
+        if self.waived and self.waive_note:
+            return "waived"
+        if self.status in (TaskStatus.DONE, TaskStatus.CLOSED):
+            return "done"
+        return "overdue" if self.overdue(today) else "open"
+
 
 @dataclass
 class ProgressReport:

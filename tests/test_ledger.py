@@ -945,3 +945,15 @@ def test_an_acceptance_is_not_dated_before_the_submission(ledger: Ledger, people
     with pytest.raises(ValidationErrors) as exc:
         ledger.add_acceptance(cid, Acceptance(TODAY - timedelta(days=30), AcceptanceResult.PASS, 80, [], 10, 9, 1, 0))
     assert "不能早于提请验收的日期" in errors_of(exc)["验收日期"]
+
+
+@pytest.mark.parametrize(("changes", "kind"), [
+    ({}, "open"), ({"deadline": TODAY - timedelta(days=3)}, "overdue"),
+    ({"status": TaskStatus.DONE, "done_on": TODAY, "deadline": TODAY - timedelta(days=3)}, "done"),
+    ({"waived": True, "waive_note": "已撤并", "deadline": TODAY - timedelta(days=3)}, "waived"),
+    ({"waived": True, "waive_note": ""}, "open"),
+])
+def test_task_completion(changes: dict, kind: str) -> None:
+    t = replace(task(1, deadline=TODAY + timedelta(days=5)), **changes)
+    assert t.completion(TODAY) == kind
+    assert t.days_overdue(TODAY) == (3 if kind == "overdue" else 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from ledgers.ledger import Ledger
-from ledgers.models import RectificationCase, Task, TaskStatus
+from ledgers.models import RectificationCase, Task
 
 from .row_table import RowTable
 from .text import clip
@@ -23,13 +23,13 @@ STATUS_CLIP = 22  # cells of the status column (a waiver note can be long)
 
 
 def task_status_text(t: Task, ledger: Ledger) -> Text:
-    if t.waived and t.waive_note:
+    kind = t.completion(ledger.today)
+    if kind == "waived":
         return Text(clip(f"免于整改：{t.waive_note}", STATUS_CLIP), style="dim")
-    if t.status in (TaskStatus.DONE, TaskStatus.CLOSED):
+    if kind == "done":
         return Text(f"{str(t.status)} {t.done_on.isoformat() if t.done_on else ''}".strip(), style="green")
-    if t.overdue(ledger.today):
-        days = (ledger.today - t.deadline).days if t.deadline else 0
-        return Text(f"{str(t.status)}（逾期{days}天）", style="bold red")
+    if kind == "overdue":
+        return Text(f"{str(t.status)}（逾期{t.days_overdue(ledger.today)}天）", style="bold red")
     return Text(str(t.status))
 
 
