@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Header, Static
@@ -16,6 +17,7 @@ from textual.widgets import Header, Static
 from ledgers.ledger import Ledger
 
 from ..commands import Command
+from ..widgets.filter_bar import FilterBar
 from ..widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -73,3 +75,36 @@ class SectionScreen(CommandScreen):
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
+
+
+class FilteredSectionScreen(SectionScreen):
+    """A section whose body is a ``FilterBar`` over a sortable row table (村情, 整顿台账).
+
+    Subclasses provide ``filter_bar``, ``table`` (with ``shown``, ``sort_reverse``), ``all_rows``,
+    ``loaded_version``, ``query_text``, the ``filtered`` property and ``refilter()``."""
+
+    NOTHING_MATCHES: ClassVar[str] = "没有符合条件的记录，按 Esc 清除筛选"
+    EMPTY_HINT: ClassVar[str] = ""
+
+    def show_status(self, parts: list[str], sort_label: str) -> None:
+        """The status line: ``parts`` (counts and filters), then sort order, read-only, and hints."""
+        parts.append(f"排序：{sort_label}{'▼' if self.table.sort_reverse else '▲'}")  # type: ignore[attr-defined]
+        if self.ledger.read_only:
+            parts.append("只读")
+        if not self.table.shown and self.all_rows and self.filtered:  # type: ignore[attr-defined]
+            parts.insert(2, self.NOTHING_MATCHES)  # first thing read, before the filters
+        elif not self.all_rows and self.loaded_version >= 0:  # type: ignore[attr-defined]
+            parts.append(self.EMPTY_HINT)
+        self.filter_bar.set_status(" · ".join(parts))  # type: ignore[attr-defined]
+
+    @on(FilterBar.QueryChanged)
+    def _query_changed(self, event: FilterBar.QueryChanged) -> None:
+        self.query_text = event.query
+        self.refilter()  # type: ignore[attr-defined]
+
+    @on(FilterBar.Done)
+    def _query_done(self) -> None:
+        self.table.focus()  # type: ignore[attr-defined]
+
+    def action_focus_filter(self) -> None:
+        self.filter_bar.input.focus()  # type: ignore[attr-defined]

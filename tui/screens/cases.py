@@ -25,7 +25,7 @@ from ledgers.models import CaseState
 from ..commands import Command
 from ..widgets.case_table import COLUMN_KEYS, COLUMNS, CaseRow, CaseTable, build_case_rows, column_label
 from ..widgets.filter_bar import FilterBar
-from .base import SectionScreen
+from .base import FilteredSectionScreen
 
 __all__ = ["COLUMNS", "COLUMN_KEYS", "CaseRow", "CaseTable", "CasesScreen", "build_case_rows", "open_case",
            "open_new_case", "show_cases"]
@@ -42,8 +42,11 @@ def _cycle(options: list[Any], current: Any) -> Any:
     return ring[(ring.index(current) + 1) % len(ring)] if current in ring else (options[0] if options else None)
 
 
-class CasesScreen(SectionScreen):
+class CasesScreen(FilteredSectionScreen):
     """The rectification ledger (整顿台账)."""
+
+    NOTHING_MATCHES = "没有符合条件的案卷，按 Esc 清除筛选"
+    EMPTY_HINT = "还没有整顿案卷：按 n 把一个村列入排查"
 
     MODE = "cases"
     AUTO_FOCUS = "#cases-table"
@@ -188,26 +191,7 @@ class CasesScreen(SectionScreen):
         overdue = sum(1 for r in self.table.shown.values() if r.overdue)
         if overdue:
             parts.append(f"其中{overdue}个有逾期任务")
-        parts.append(f"排序：{column_label(self.table.sort_column)}{'▼' if self.table.sort_reverse else '▲'}")
-        if self.ledger.read_only:
-            parts.append("只读")
-        if not self.table.shown and self.all_rows and self.filtered:
-            parts.insert(2, "没有符合条件的案卷，按 Esc 清除筛选")  # first thing read, before the filters
-        elif not self.all_rows and self.loaded_version >= 0:
-            parts.append("还没有整顿案卷：按 n 把一个村列入排查")
-        self.filter_bar.set_status(" · ".join(parts))
-
-    @on(FilterBar.QueryChanged)
-    def _query_changed(self, event: FilterBar.QueryChanged) -> None:
-        self.query_text = event.query
-        self.refilter()
-
-    @on(FilterBar.Done)
-    def _query_done(self) -> None:
-        self.table.focus()
-
-    def action_focus_filter(self) -> None:
-        self.filter_bar.input.focus()
+        self.show_status(parts, column_label(self.table.sort_column))
 
     def action_clear_filters(self) -> None:
         had = self.filtered

@@ -20,13 +20,16 @@ from ledgers.models import IncomeTier
 from ..commands import Command
 from ..widgets.filter_bar import FilterBar
 from ..widgets.village_table import COLUMNS, TABLE_COMMANDS, VillageRow, VillageTable, build_rows
-from .base import SectionScreen
+from .base import FilteredSectionScreen
 
 FILTER_DELAY = 0.2  # seconds of quiet typing before a 2,000-row table is re-filtered
 
 
-class VillagesScreen(SectionScreen):
+class VillagesScreen(FilteredSectionScreen):
     """The village registry (村情)."""
+
+    NOTHING_MATCHES = "没有符合条件的村，按 Esc 清除筛选"
+    EMPTY_HINT = "还没有村：按 n 新增"
 
     MODE = "villages"
     HELP_TITLE = "村情"
@@ -149,26 +152,7 @@ class VillagesScreen(SectionScreen):
         if self.tier is not None:
             parts.append(f"档次：{self.tier.value}")
         label = next(c.label for c in COLUMNS if c.key == self.table.sort_column).replace("\n", "")
-        parts.append(f"排序：{label}{'▼' if self.table.sort_reverse else '▲'}")
-        if self.ledger.read_only:
-            parts.append("只读")
-        if not self.table.shown and self.all_rows and self.filtered:
-            parts.insert(2, "没有符合条件的村，按 Esc 清除筛选")  # first thing read, before the filters
-        elif not self.all_rows and self.loaded_version >= 0:
-            parts.append("还没有村：按 n 新增")
-        self.filter_bar.set_status(" · ".join(parts))
-
-    @on(FilterBar.QueryChanged)
-    def _query_changed(self, event: FilterBar.QueryChanged) -> None:
-        self.query_text = event.query
-        self.refilter()
-
-    @on(FilterBar.Done)
-    def _query_done(self) -> None:
-        self.table.focus()
-
-    def action_focus_filter(self) -> None:
-        self.filter_bar.input.focus()
+        self.show_status(parts, label)
 
     def action_clear_filters(self) -> None:
         had = self.filtered
