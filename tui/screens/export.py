@@ -64,8 +64,6 @@ class ExportScreen(SectionScreen):
     DEFAULT_CSS = """
     #export-body { height: 1fr; }
     #export-options { width: 55%; max-width: 60; min-width: 40; border: round $primary 50%; }
-    #export-options .form-label { width: 12; }
-    #export-options .form-error, #export-options .form-help { padding-left: 12; }
     #export-right { width: 1fr; }
     #export-text { height: 1fr; border: round $primary 50%; }
     #export-progress { height: 1; padding: 0 1; }
@@ -142,7 +140,7 @@ class ExportScreen(SectionScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="export-body"):
-            yield Form(self.form_fields(), check=self.check, id="export-options")
+            yield Form(self.form_fields(), check=self.check, id="export-options", fit_labels=True)
             with Vertical(id="export-right"):
                 yield TextArea("", id="export-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
                 yield ProgressBar(total=100, show_eta=False, id="export-progress")
