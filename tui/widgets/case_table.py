@@ -4,21 +4,17 @@ column, and in-place updates from a diff (never clear-and-reload after one chang
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from rich.cells import cell_len
-from rich.text import Text
 from textual.binding import Binding
-from textual.widgets.data_table import ColumnKey, Row, RowKey
+from textual.widgets.data_table import Row, RowKey
 
 from ledgers.ledger import Ledger
 from ledgers.models import SLOTTED_CASE_STATES, CaseState, Role
 
-from .row_table import RowTable
-from .village_table import SortCell
+from .row_table import Column, SortCell, SortedRowTable
+from .row_table import gap_cell as _cell
 
 STATE_ORDER = {s: n for n, s in enumerate(CaseState)}
 STATE_STYLE = {CaseState.RECTIFYING: "bold", CaseState.AWAITING_ACCEPTANCE: "bold yellow",
@@ -68,19 +64,6 @@ def build_case_rows(ledger: Ledger) -> tuple[list[CaseRow], int]:
 # ---------------------------------------------------------------- columns
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    cell: Callable[[CaseRow], SortCell]
-
-
-def _cell(text: str, sort_key: Any = None, **kw: Any) -> SortCell:
-    """A cell with one leading space: the gap between columns (the table runs with cell_padding=0,
-    which lets the columns up to 情形 fit an 80-column terminal)."""
-    return SortCell(" " + text, sort_key, **kw)
-
-
 def _gaps_cell(r: CaseRow) -> SortCell:
     if r.gaps is None:
         return _cell("—", None, style="dim")
@@ -90,7 +73,7 @@ def _gaps_cell(r: CaseRow) -> SortCell:
 
 
 # The columns a clerk scans first come first, so they fit an 80-column terminal.
-COLUMNS: tuple[Column, ...] = (
+COLUMNS: tuple[Column[CaseRow], ...] = (
     Column("village", "村名", lambda r: _cell(r.village, r.village)),
     Column("batch", "批次", lambda r: _cell(r.batch, (r.year, r.batch))),
     Column("state", "阶段", lambda r: _cell(r.state.value, STATE_ORDER[r.state], style=STATE_STYLE.get(r.state, ""))),
@@ -111,49 +94,20 @@ def column_label(key: str) -> str:
     return next(c.label for c in COLUMNS if c.key == key)
 
 
-class CaseTable(RowTable):
+class CaseTable(SortedRowTable[CaseRow]):
     """The case table. ``show(rows)`` replaces the visible rows; ``apply`` diffs them in place."""
 
     BINDINGS = [Binding("enter", "select_cursor", "详情", id="cases-table-open")]
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cell_padding=0)
-        self.shown: dict[int, CaseRow] = {}
-        self._cells: dict[int, tuple[CaseRow, list[SortCell]]] = {}
-        self.sort_column = "batch"
-        self.sort_reverse = False
-
-    def on_mount(self) -> None:
-        for c in COLUMNS:
-            self.add_column(self._label(c), key=c.key)
-
-    def _label(self, c: Column) -> Text:
-        # One cell after every label holds the sort mark, so marking a column never widens it.
-        mark = ("▼" if self.sort_reverse else "▲") if c.key == self.sort_column else " "
-        return Text(f" {c.label}{mark}", no_wrap=True, style="bold" if c.key == self.sort_column else "")
+    COLUMNS = COLUMNS
+    DEFAULT_SORT = "batch"
 
     @property
     def cursor_case_id(self) -> int | None:
         return self.cursor_id
 
-    def cells(self, row: CaseRow) -> list[SortCell]:
-        """The cells of ``row``, built once per row value: re-filtering 500 rows then costs no more
-        than a bare table refresh (rows are immutable, and the table never mutates a cell)."""
-        cached = self._cells.get(row.id)
-        if cached is None or cached[0] != row:
-            cached = (row, [c.cell(row) for c in COLUMNS])
-            self._cells[row.id] = cached
-        return cached[1]
-
-    def show(self, rows: Iterable[CaseRow]) -> None:
-        """Replace every row (first load, or a new filter); the cursor stays on its case if shown."""
-        current = self.cursor_id
-        self.clear()
-        ordered = self._ordered(rows)
-        self.shown = {row.id: row for row in ordered}
-        self.add_keyed_rows([(str(row.id), self.cells(row)) for row in ordered])
-        if current is not None:
-            self.move_to(current)
+    def _tiebreak(self, row: CaseRow) -> int:
+        # Equal cells list cases in the order they were opened, whatever the filter.
+        return row.id
 
     def add_keyed_rows(self, rows: list[tuple[str, list[SortCell]]]) -> None:
         """Append rows in one go.
@@ -165,8 +119,7 @@ class CaseTable(RowTable):
         """
         internals = ("_row_locations", "_data", "_new_rows", "_require_update_dimensions", "_update_count")
         if not all(hasattr(self, name) for name in internals) or any(k in self._row_locations for k, _ in rows):
-            for key, cells in rows:
-                self.add_row(*cells, key=key)
+            super().add_keyed_rows(rows)
             return
         was_empty = self.row_count == 0
         columns = [c.key for c in self.ordered_columns]
@@ -184,50 +137,3 @@ class CaseTable(RowTable):
             self._highlight_cursor()
         self._update_count += 1
         self.check_idle()
-
-    def apply(self, rows: Sequence[CaseRow]) -> int:
-        """Bring the shown rows in line with ``rows``, touching only what differs; returns rows touched."""
-        wanted = {r.id: r for r in rows}
-        touched = 0
-        for cid in [cid for cid in self.shown if cid not in wanted]:
-            self.remove_row(str(cid))
-            del self.shown[cid]
-            touched += 1
-        for cid, row in wanted.items():
-            old = self.shown.get(cid)
-            if old == row:
-                continue
-            touched += 1
-            if old is None:
-                self.add_row(*self.cells(row), key=str(cid))
-            else:
-                old_cells = self.cells(old)
-                for c, new_cell, old_cell in zip(COLUMNS, self.cells(row), old_cells):
-                    if new_cell.plain != old_cell.plain or new_cell.style != old_cell.style:
-                        self.update_cell(str(cid), c.key, new_cell, update_width=True)
-            self.shown[cid] = row
-        if touched:
-            self.resort()
-        return touched
-
-    def _ordered(self, rows: Iterable[CaseRow]) -> list[CaseRow]:
-        index = COLUMN_KEYS.index(self.sort_column)
-        return sorted(rows, key=lambda r: (self.cells(r)[index].sort_key, r.id), reverse=self.sort_reverse)
-
-    def sort_by(self, column: str, reverse: bool | None = None) -> None:
-        if reverse is None:
-            reverse = not self.sort_reverse if column == self.sort_column else False
-        self.sort_column, self.sort_reverse = column, reverse
-        for c in COLUMNS:
-            col = self.columns[ColumnKey(c.key)]
-            col.label = self._label(c)
-            col.content_width = max(col.content_width, cell_len(col.label.plain))
-        self._clear_caches()
-        self.resort()
-
-    def resort(self) -> None:
-        current = self.cursor_id
-        self.sort(self.sort_column, key=lambda cell: cell.sort_key, reverse=self.sort_reverse)
-        if current is not None:
-            self.move_to(current)
-        self.refresh()

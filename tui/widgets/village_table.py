@@ -7,33 +7,19 @@ never clear-and-reload for one edit (PITFALLS.md: ~1 s at 10,000 rows).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rich.cells import cell_len
 from rich.text import Text
-from textual.widgets.data_table import ColumnKey
 
 from ledgers.ledger import Ledger
 from ledgers.models import CaseState, IncomeTier, Settings, Village
 from ledgers.rules import income_tier
 
 from ..commands import Command
-from .row_table import RowTable
+from .row_table import Column, SortCell, SortedRowTable
+from .row_table import gap_cell as _cell
 from .text import clip
-
-
-class SortCell(Text):
-    """A table cell that knows how it sorts (numbers as numbers, blanks last)."""
-
-    __slots__ = ("sort_key",)
-
-    def __init__(self, text: str, sort_key: Any = None, *, justify: str | None = None, style: str = "",
-                 overflow: str | None = None) -> None:
-        super().__init__(text, style=style, justify=justify, no_wrap=True, end="",  # type: ignore[arg-type]
-                         overflow=overflow)  # type: ignore[arg-type]
-        self.sort_key = (sort_key is None, sort_key if sort_key is not None else 0)
 
 
 def _wan(amount: int | None) -> str:
@@ -45,14 +31,6 @@ def _wan(amount: int | None) -> str:
     if amount < 10_000:
         return f"{amount}元"
     return f"{amount / 10_000:.2f}".rstrip("0").rstrip(".") + "万"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    cell: Callable[["VillageRow"], SortCell]
-    width: int | None = None  # fixed width in cells (the detail view shows the full value)
 
 
 @dataclass(frozen=True)
@@ -78,12 +56,6 @@ class VillageRow:
     state: CaseState | None
 
 
-def _cell(text: str, sort_key: Any = None, **kw: Any) -> SortCell:
-    """A registry cell: one leading space is the gap between columns (the registry runs with
-    cell_padding=0 so that all 15 columns fit in 120 cells)."""
-    return SortCell(" " + text, sort_key, **kw)
-
-
 def _num(n: int | None) -> SortCell:
     return _cell("" if n is None else str(n), n, justify="right")
 
@@ -97,7 +69,7 @@ TAGS_WIDTH = 13  # cells, the leading gap included: the detail view shows every 
 STATE_STYLE = {CaseState.RECTIFYING: "bold", CaseState.AWAITING_ACCEPTANCE: "bold",
                CaseState.RELAPSED: "bold red"}
 
-COLUMNS: tuple[Column, ...] = (
+COLUMNS: tuple[Column[VillageRow], ...] = (
     Column("seq", "序号", lambda r: _num(r.seq)),
     Column("township", "乡镇", lambda r: _cell(r.township, r.township)),
     Column("name", "村名", lambda r: _cell(r.name, r.name)),
@@ -142,99 +114,25 @@ TABLE_COMMANDS: tuple[Command, ...] = (
 )
 
 
-class VillageTable(RowTable):
+class VillageTable(SortedRowTable[VillageRow]):
     """The registry table. ``show(rows)`` sets the visible rows; ``apply`` diffs them in place."""
 
     BINDINGS = [c.binding() for c in TABLE_COMMANDS]
+    COLUMNS = COLUMNS
+    DEFAULT_SORT = "seq"
+    KEEP_CURSOR_ON_SHOW = False
 
     def __init__(self, *, id: str | None = None) -> None:
         # Two header lines: long labels (党员(正式/预备) …) wrap instead of widening their columns.
-        super().__init__(id=id, header_height=2, cell_padding=0)
-        self.shown: dict[int, VillageRow] = {}
-        self.sort_column = "seq"
-        self.sort_reverse = False
+        super().__init__(id=id, header_height=2)
 
-    def on_mount(self) -> None:
-        for c in COLUMNS:
-            self.add_column(self._label(c), key=c.key, width=c.width)
-
-    def _label(self, c: Column) -> Text:
+    def _label(self, c: Column[Any]) -> Text:
         label = " " + c.label.replace("\n", "\n ")
         if c.key != self.sort_column:
             return Text(label, no_wrap=True)
-        # The ▲/▼ goes on the second header line so it never widens the column.
+        # The ▲/▼ goes on the second header line so it never widens a one-line label's column.
         mark = "▼" if self.sort_reverse else "▲"
         return Text(f"{label}{mark}" if "\n" in label else f"{label}\n {mark}", no_wrap=True, style="bold")
-
-    # ------------------------------------------------------------ rows
-
-    @staticmethod
-    def cells(row: VillageRow) -> list[SortCell]:
-        return [c.cell(row) for c in COLUMNS]
-
-    def show(self, rows: Iterable[VillageRow]) -> None:
-        """Replace every row (first load, or a new filter)."""
-        self.clear()
-        self.shown = {}
-        for row in self._ordered(rows):
-            self.shown[row.id] = row
-            self.add_row(*self.cells(row), key=str(row.id))
-
-    def apply(self, rows: Sequence[VillageRow]) -> int:
-        """Bring the shown rows in line with ``rows`` touching only what differs; returns rows touched."""
-        wanted = {r.id: r for r in rows}
-        touched = 0
-        for vid in [vid for vid in self.shown if vid not in wanted]:
-            self.remove_row(str(vid))
-            del self.shown[vid]
-            touched += 1
-        added = False
-        for vid, row in wanted.items():
-            old = self.shown.get(vid)
-            if old == row:
-                continue
-            touched += 1
-            if old is None:
-                self.add_row(*self.cells(row), key=str(vid))
-                added = True
-            else:
-                for c in COLUMNS:
-                    new_cell = c.cell(row)
-                    if c.cell(old).plain != new_cell.plain or c.key in ("tier", "state"):
-                        self.update_cell(str(vid), c.key, new_cell, update_width=True)
-            self.shown[vid] = row
-        if added or touched:
-            self.resort()
-        return touched
-
-    def _ordered(self, rows: Iterable[VillageRow]) -> list[VillageRow]:
-        index = COLUMN_KEYS.index(self.sort_column)
-        column = COLUMNS[index]
-        return sorted(rows, key=lambda r: column.cell(r).sort_key, reverse=self.sort_reverse)
-
-    # ------------------------------------------------------------ sorting
-
-    def sort_by(self, column: str, reverse: bool | None = None) -> None:
-        if reverse is None:
-            reverse = not self.sort_reverse if column == self.sort_column else False
-        self.sort_column, self.sort_reverse = column, reverse
-        for c in COLUMNS:
-            col = self.columns[ColumnKey(c.key)]
-            col.label = self._label(c)
-            # The marker may widen the label: the column must fit it (DataTable measures labels only
-            # when a column is added).
-            col.content_width = max(col.content_width, *(cell_len(line) for line in col.label.plain.split("\n")))
-        self.refresh(layout=True)
-        self.resort()
-
-    def resort(self) -> None:
-        current = self.cursor_id
-        self.sort(self.sort_column, key=lambda cell: cell.sort_key, reverse=self.sort_reverse)
-        if current is not None:
-            self.move_to(current)
-        self.refresh()
-
-    # ------------------------------------------------------------ cursor
 
     @property
     def cursor_village_id(self) -> int | None:
