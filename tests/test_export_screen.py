@@ -7,23 +7,12 @@ from pathlib import Path
 from textual.widgets import Input, ProgressBar, Select, Static, TextArea
 
 from test_export_support import DocxReader
-from tests.tui_support import SIZE, TODAY, demo_db, settle, static_text
+from tests.tui_support import SIZE, TODAY, demo_db, open_section, retype, settle, static_text
 from tui.app import make_app
 
 
 async def open_export(pilot) -> None:  # noqa: ANN001
-    await settle(pilot)
-    await pilot.press("6")
-    await settle(pilot)
-    assert type(pilot.app.screen).__name__ == "ExportScreen"
-
-
-async def retype(pilot, field: str, text: str) -> None:  # noqa: ANN001
-    w = pilot.app.screen.query_one(f"#field-{field}", Input)
-    w.focus()
-    w.value = ""
-    await pilot.press(*text)
-    await pilot.pause()
+    await open_section(pilot, "6", "ExportScreen")
 
 
 async def choose_document(pilot, label: str) -> None:  # noqa: ANN001

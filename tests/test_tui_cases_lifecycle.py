@@ -9,7 +9,7 @@ from textual.widgets import Checkbox, Input, SelectionList, Static
 
 from ledgers.ledger import Ledger
 from ledgers.models import AcceptanceResult, CaseState, TaskStatus, Village
-from tests.tui_support import SIZE, TODAY, notifications, settle, static_text
+from tests.tui_support import SIZE, TODAY, notifications, retype, settle, static_text
 from tui.app import make_app
 from tui.screens.case_detail import CaseDetailScreen
 from tui.screens.cases import CasesScreen
@@ -22,14 +22,6 @@ def one_village_db(path: Path) -> tuple[Path, int]:
         v = ledger.save_village(Village(NAME, population=900, full_members=12))
         ledger.save_village(Village("白云村", population=700, full_members=8))
     return path, v.id
-
-
-async def fill(pilot, field: str, text: str) -> None:  # noqa: ANN001
-    """Focus a form field, clear it with keys, type ``text``."""
-    w = pilot.app.screen.query_one(f"#field-{field}", Input)
-    w.focus()
-    await pilot.press("home", "ctrl+k", *text)
-    await pilot.pause()
 
 
 async def save(pilot) -> None:  # noqa: ANN001
@@ -64,7 +56,7 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert screen_name(app) == "CaseNewFormScreen"
-        await fill(pilot, "batch", "2026年第一批")
+        await retype(pilot, "batch", "2026年第一批")
         await save(pilot)
         assert isinstance(app.screen, CaseDetailScreen)
         case_id = app.screen.case_id
@@ -85,7 +77,7 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         assert "不能认定" in form_message(app) and "至少选择一项软弱涣散情形" in form_message(app)
         assert ledger.case(case_id).state == CaseState.CANDIDATE
         assert len(ledger.audit()) == audit_before
-        await fill(pilot, "on", "2025-03-10")
+        await retype(pilot, "on", "2025-03-10")
         app.screen.query_one("#transition-situations", SelectionList).focus()
         await pilot.press("down", "space", "down", "down", "space")  # S02 and S04
         await pilot.pause()
@@ -109,10 +101,10 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
             await pilot.press("a")
             await pilot.pause()
             assert screen_name(app) == "TaskFormScreen"
-            await fill(pilot, "problem", problem)
-            await fill(pilot, "measure", "建立制度按月落实")
-            await fill(pilot, "owner", "张三")
-            await fill(pilot, "deadline", deadline)
+            await retype(pilot, "problem", problem)
+            await retype(pilot, "measure", "建立制度按月落实")
+            await retype(pilot, "owner", "张三")
+            await retype(pilot, "deadline", deadline)
             await save(pilot)
             assert isinstance(app.screen, CaseDetailScreen)
         assert len(ledger.case(case_id).tasks) == 2
@@ -123,7 +115,7 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         await pilot.press("t")
         await pilot.pause()
         assert screen_name(app) == "TransitionFormScreen"
-        await fill(pilot, "on", "2025-03-20")
+        await retype(pilot, "on", "2025-03-20")
         await save(pilot)
         assert screen_name(app) == "ConfirmScreen"
         assert ledger.case(case_id).state == CaseState.IDENTIFIED  # not before the acknowledgement
@@ -145,13 +137,13 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         await pilot.press("home", "x")
         await pilot.pause()
         assert screen_name(app) == "TaskDoneScreen"
-        await fill(pilot, "on", "2025-04-30")
-        await fill(pilot, "evidence", "会议记录")
+        await retype(pilot, "on", "2025-04-30")
+        await retype(pilot, "evidence", "会议记录")
         await save(pilot)
         await pilot.press("down", "w")
         await pilot.pause()
         assert screen_name(app) == "TaskWaiveScreen"
-        await fill(pilot, "note", "已并入第1项")
+        await retype(pilot, "note", "已并入第1项")
         await save(pilot)
         c = ledger.case(case_id)
         assert c.tasks[0].status == TaskStatus.DONE and c.tasks[0].done_on.isoformat() == "2025-04-30"
@@ -160,7 +152,7 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         # ---- t → 提请验收
         await pilot.press("t")
         await pilot.pause()
-        await fill(pilot, "on", "2025-08-01")
+        await retype(pilot, "on", "2025-08-01")
         await save(pilot)
         assert ledger.case(case_id).state == CaseState.AWAITING_ACCEPTANCE
 
@@ -170,17 +162,17 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         assert screen_name(app) == "AcceptanceFormScreen"
         for field, value in (("on", "2025-08-10"), ("score", "55"), ("participants", "60"), ("satisfied", "10"),
                              ("basically_satisfied", "20"), ("dissatisfied", "30")):
-            await fill(pilot, field, value)
+            await retype(pilot, field, value)
         suggestion = str(app.screen.query_one("#acceptance-suggestion", Static).content)
         assert "不合格" in suggestion and "低于70分" in suggestion
         await save(pilot)
         c = ledger.case(case_id)
         assert c.last_acceptance is not None and c.last_acceptance.result == AcceptanceResult.FAIL
         assert screen_name(app) == "TransitionFormScreen"  # 重新整改 follows
-        await fill(pilot, "on", "2025-08-10")
+        await retype(pilot, "on", "2025-08-10")
         await save(pilot)  # no deadline: refused at the field
         assert ledger.case(case_id).state == CaseState.AWAITING_ACCEPTANCE
-        await fill(pilot, "new_deadline", "2027-03-31")
+        await retype(pilot, "new_deadline", "2027-03-31")
         await save(pilot)
         c = ledger.case(case_id)
         assert c.state == CaseState.RECTIFYING and c.rectify_deadline.isoformat() == "2027-03-31"
@@ -188,14 +180,14 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         # ---- t → 提请验收 again; y: a passing acceptance → 确认验收合格
         await pilot.press("t")
         await pilot.pause()
-        await fill(pilot, "on", "2025-09-10")
+        await retype(pilot, "on", "2025-09-10")
         await save(pilot)
         assert ledger.case(case_id).state == CaseState.AWAITING_ACCEPTANCE
         await pilot.press("y")
         await pilot.pause()
         for field, value in (("on", "2025-09-20"), ("score", "88"), ("participants", "60"), ("satisfied", "45"),
                              ("basically_satisfied", "12"), ("dissatisfied", "3")):
-            await fill(pilot, field, value)
+            await retype(pilot, field, value)
         assert "建议：合格" in str(app.screen.query_one("#acceptance-suggestion", Static).content)
         await save(pilot)
         assert screen_name(app) == "TransitionFormScreen"
@@ -207,8 +199,8 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         await pilot.pause()
         await save(pilot)  # no approver: refused at the field
         assert ledger.case(case_id).state == CaseState.ACCEPTED
-        await fill(pilot, "on", "2025-10-01")
-        await fill(pilot, "approver", "县委组织部")
+        await retype(pilot, "on", "2025-10-01")
+        await retype(pilot, "approver", "县委组织部")
         await save(pilot)
         c = ledger.case(case_id)
         assert c.state == CaseState.CONSOLIDATING and c.signed_off_on.isoformat() == "2025-10-01"

@@ -6,23 +6,12 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, Static
 
-from tests.tui_support import SIZE, TODAY, demo_db, settle, static_text
+from tests.tui_support import SIZE, TODAY, demo_db, open_section, retype, settle, static_text
 from tui.app import make_app
 
 
 async def open_settings(pilot) -> None:  # noqa: ANN001
-    await settle(pilot)
-    await pilot.press("7")
-    await settle(pilot)
-    assert type(pilot.app.screen).__name__ == "SettingsScreen"
-
-
-async def retype(pilot, field: str, text: str) -> None:  # noqa: ANN001
-    w = pilot.app.screen.query_one(f"#field-{field}", Input)
-    w.focus()
-    w.value = ""
-    await pilot.press(*text)
-    await pilot.pause()
+    await open_section(pilot, "7", "SettingsScreen")
 
 
 async def test_township_profile_saved_and_title_follows(tmp_path: Path) -> None:

@@ -78,3 +78,21 @@ def notifications(app: App) -> list[str]:
     """Toasts shown so far, each as "title：message" when it has a title (needs
     ``run_test(notifications=True)``)."""
     return [f"{n.title}：{n.message}" if n.title else n.message for n in app._notifications]
+
+
+async def retype(pilot: Pilot, field: str, text: str) -> None:
+    """Focus a form field, clear it with keys (Home, Ctrl+K) as a clerk does, type ``text``."""
+    from textual.widgets import Input
+
+    w = pilot.app.screen.query_one(f"#field-{field}", Input)
+    w.focus()
+    await pilot.press("home", "ctrl+k", *text)
+    await pilot.pause()
+
+
+async def open_section(pilot: Pilot, key: str, screen: str) -> None:
+    """Settle, press a section's number key, and check its screen is showing."""
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    assert type(pilot.app.screen).__name__ == screen
