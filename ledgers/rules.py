@@ -142,7 +142,7 @@ def pay_findings(v: Village, s: Settings) -> list[Finding]:
     if v.secretary_pay < floor:
         who = "一肩挑书记" if v.secretary_is_director else "村党组织书记"
         return [Finding(Level.WARNING, "R14", v.name,
-                        f"{who}基本报酬{v.secretary_pay}元，低于上年农村居民人均可支配收入的{times}倍（{floor}元）",
+                        f"{who}基本报酬{_wan(v.secretary_pay)}，低于上年农村居民人均可支配收入的{times}倍（{_wan(floor)}）",
                         "village", v.id)]
     return []
 

@@ -222,14 +222,14 @@ def test_r14_two_times_for_a_secretary() -> None:
     s = Settings(rural_income_per_capita=18_500)
     f = one(rules.pay_findings(village(secretary_pay=36_999), s), "R14")
     assert f.level == Level.WARNING
-    assert "村党组织书记基本报酬36999元" in f.message and "2倍（37000元）" in f.message
+    assert "村党组织书记基本报酬3.6999万元" in f.message and "2倍（3.7万元）" in f.message
     assert rules.pay_findings(village(secretary_pay=37_000), s) == []
 
 
 def test_r14_three_times_for_one_shoulder() -> None:
     s = Settings(rural_income_per_capita=18_500)
     f = one(rules.pay_findings(village(secretary_pay=55_499, secretary_is_director=True), s), "R14")
-    assert "一肩挑书记基本报酬55499元" in f.message and "3倍（55500元）" in f.message
+    assert "一肩挑书记基本报酬5.5499万元" in f.message and "3倍（5.55万元）" in f.message
     assert rules.pay_findings(village(secretary_pay=55_500, secretary_is_director=True), s) == []
     # The same pay is enough without 一肩挑 and too little with it.
     assert rules.pay_findings(village(secretary_pay=40_000), s) == []
