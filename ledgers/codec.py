@@ -68,10 +68,8 @@ def _decoder(tp: Any) -> Callable[[Any], Any]:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) != 1:
-            return _optional(copy.deepcopy)
-        inner = _decoder(args[0])
-        return inner if inner is _identity else _optional(inner)
+        # Every decoder passes None through, so ``X | None`` decodes as X does.
+        return _decoder(args[0]) if len(args) == 1 else _optional(copy.deepcopy)
     if origin is list:
         (item_tp,) = typing.get_args(tp)
         item = _decoder(item_tp)
@@ -118,10 +116,7 @@ def _cloner(tp: Any) -> Callable[[Any], Any]:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) == 1:
-            inner = _cloner(args[0])
-            return inner if inner is _identity else _optional(inner)
-        return copy.deepcopy
+        return _cloner(args[0]) if len(args) == 1 else copy.deepcopy
     if origin is list:
         item = _cloner(typing.get_args(tp)[0])
         if item is _identity:

@@ -80,12 +80,12 @@ def _task_lock_message(state: CaseState) -> str:
     return f"案卷处于“{state.value}”阶段，整改任务已不能修改（验收不合格退回整改后可再修改）"
 
 
-def _day_before(day: date, start: date | None) -> date:
+def _day_before(day: date) -> date:
     """The last day of a posting that ends because of something on ``day`` (a successor starting, a
     recall): the day before, so that on ``day`` itself the slot shows the successor or a gap. A posting
-    ended on its own first day keeps that one day rather than ending before it began."""
-    last = day - timedelta(days=1)
-    return max(last, start) if start else last
+    ended on its own first day thus ends before it began: it never held the slot, which is what a
+    same-day correction means (and the integrity check then sees one holder, not two)."""
+    return day - timedelta(days=1)
 
 
 def _clean_strings(obj: Any, multiline_fields: frozenset[str] = frozenset()) -> Any:
@@ -478,7 +478,7 @@ class Ledger:
             if to in ENDED_SECRETARY_STATES:
                 for a in self._cache["assignments"].values():
                     if a.role == Role.FIRST_SECRETARY and a.holder_id == id and a.end is None:
-                        a2 = replace(a, end=_day_before(on, a.start))
+                        a2 = replace(a, end=_day_before(on))
                         self.store.put("assignments", to_dict(a2))
                         ended.append(a2)
         self._cache["secretaries"][id] = fs
@@ -563,7 +563,7 @@ class Ledger:
         with self.store.transaction(f"“四个一”{role.value}：{v.name} ← {name}"):
             previous = [a for a in self._cache["assignments"].values()
                         if a.village_id == village_id and a.role == role and a.end is None]
-            ended = [replace(a, end=_day_before(start, a.start)) for a in previous]
+            ended = [replace(a, end=_day_before(start)) for a in previous]
             for a in ended:
                 self.store.put("assignments", to_dict(a))
             new.id = self.store.put("assignments", to_dict(new))

@@ -14,6 +14,7 @@ from datetime import date
 from .dates import add_months
 from .errors import TransitionRefused
 from .models import (
+    DEFAULT_TERM_MONTHS,
     AcceptanceResult,
     CaseState,
     FirstSecretary,
@@ -313,7 +314,7 @@ def apply_secretary(fs: FirstSecretary, to: SecretaryStatus, i: PostingInput, to
             fs.arrival = on
     elif to == F.ACTIVE:
         end = term_end(fs)
-        fs.term_months = (fs.term_months or s.secretary_term_months) + i.extend_months
+        fs.term_months = (fs.term_months or DEFAULT_TERM_MONTHS) + i.extend_months  # as rules.term_end reads 0
         fs.term_end = add_months(end, i.extend_months) if fs.term_end and end else None
         reason = reason or f"留任{i.extend_months}个月"
     elif to == F.RECALLED:

@@ -957,3 +957,18 @@ def test_task_completion(changes: dict, kind: str) -> None:
     t = replace(task(1, deadline=TODAY + timedelta(days=5)), **changes)
     assert t.completion(TODAY) == kind
     assert t.days_overdue(TODAY) == (3 if kind == "overdue" else 0)
+
+
+def test_a_same_day_correction_leaves_one_holder(ledger: Ledger, people: dict) -> None:
+    vid = people["a"].id
+    ledger.assign(vid, Role.TOWNSHIP_LEADER, people["town"].id)  # today, then corrected today
+    ledger.assign(vid, Role.TOWNSHIP_LEADER, people["town2"].id)
+    assert [a.holder_id for a in ledger.assignments(vid, active_on=TODAY)] == [people["town2"].id]
+    assert ledger.slots(vid)[Role.TOWNSHIP_LEADER].name == "郑晓东"
+
+
+def test_a_recall_on_the_first_day_leaves_a_gap(ledger: Ledger, people: dict) -> None:
+    vid = people["a"].id
+    ledger.assign(vid, Role.FIRST_SECRETARY, people["fs"].id)
+    ledger.move_secretary(people["fs"].id, SecretaryStatus.RECALLED, PostingInput(recall_reason=RecallReason.HEALTH))
+    assert ledger.slots(vid)[Role.FIRST_SECRETARY] is None and find_conflicts(ledger, TODAY) == []

@@ -118,19 +118,8 @@ class VillageFormScreen(FormScreen[Village]):
             org_term_start=values["org_term_start"], note=values["note"],
         )
 
-    @staticmethod
-    def default_org_name(v: Village) -> str:
-        """The organisation's name when left blank: 青山村党支部, 中共青山村委员会 (党委)."""
-        org = str(v.org_type)
-        return f"中共{v.name}委员会" if org == OrgType.COMMITTEE else f"{v.name}{org}"
-
     def check(self, values: dict[str, Any]) -> list[FieldError]:
         return self._ledger().validate_village(self.to_village(values))
 
     def save(self, values: dict[str, Any]) -> Village:
-        v = self.to_village(values)
-        if not v.org_name and v.name:
-            # Filled here rather than by Ledger.save_village, whose default for a 党委 reads
-            # "中共××村委委员会" (reported).
-            v.org_name = self.default_org_name(v)
-        return self._ledger().save_village(v)
+        return self._ledger().save_village(self.to_village(values))  # it names a blank org
