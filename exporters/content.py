@@ -43,3 +43,10 @@ def scope_words(township: str) -> tuple[str, str]:
         if township.endswith(suffix):
             return whole, committee
     return "全镇", "镇党委"
+
+
+def issued_table(committee_name: str, att: Attachment, body: str, notice: bool | None) -> Content:
+    """A table 印发 by a 通知 with ``body`` as its 正文, or (``notice is False``) the table alone."""
+    if notice is False:
+        return Content(att.title, attachments=[att], notice=False)
+    return Content(f"{committee_name}关于印发《{att.title}》的通知", body, [att])

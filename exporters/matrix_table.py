@@ -11,7 +11,7 @@ from ledgers.ledger import Ledger
 from ledgers.matrix import assignment_matrix
 from ledgers.models import Role
 
-from .content import Attachment, Content, scope_words
+from .content import Attachment, Content, issued_table, scope_words
 from .layout import SIZE_S4
 from .options import ExportOptions, table_date
 from .tables import Column, TableSpec
@@ -57,9 +57,7 @@ def matrix_attachment(ledger: Ledger, options: ExportOptions) -> Attachment:
 def content(ledger: Ledger, options: ExportOptions) -> Content:
     att = matrix_attachment(ledger, options)
     s = ledger.settings
-    if options.notice is False:  # the table alone
-        return Content(att.title, attachments=[att], notice=False)
     committee = scope_words(s.township)[1]
     body = (f"现将《{att.title}》印发给你们，请各村（社区）党组织和包联责任人认真核对。\n"
             f"“四个一”包联力量未落实的，{committee}将于近期研究配齐；包联人员有变动的，请及时报{committee}。")
-    return Content(f"{s.committee_name}关于印发《{att.title}》的通知", body, [att])
+    return issued_table(s.committee_name, att, body, options.notice)

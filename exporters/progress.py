@@ -9,7 +9,7 @@ from ledgers.errors import LedgerError
 from ledgers.ledger import Ledger
 from ledgers.models import RectificationCase, Task
 
-from .content import Attachment, Content, scope_words
+from .content import Attachment, Content, issued_table, scope_words
 from .layout import SIZE_S4
 from .options import ExportOptions, table_date
 from .summary import NOT_LISTED, listed_cases
@@ -68,9 +68,7 @@ def progress_attachment(ledger: Ledger, options: ExportOptions) -> Attachment:
 def content(ledger: Ledger, options: ExportOptions) -> Content:
     att = progress_attachment(ledger, options)
     s = ledger.settings
-    if options.notice is False:  # the table alone
-        return Content(att.title, attachments=[att], notice=False)
     body = (f"现将《{att.title}》印发给你们，请认真抓好落实。\n"
             f"各责任领导和责任人要对照问题清单和整改措施逐项推进，按时限完成整改并留存佐证材料，"
             f"推进情况每月报{scope_words(s.township)[1]}。")
-    return Content(f"{s.committee_name}关于印发《{att.title}》的通知", body, [att])
+    return issued_table(s.committee_name, att, body, options.notice)

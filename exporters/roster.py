@@ -7,7 +7,7 @@ from ledgers.models import ENDED_SECRETARY_STATES, FirstSecretary
 from ledgers.rules import term_end
 from ledgers.validate import mask_id, mask_phone
 
-from .content import Attachment, Content, scope_words
+from .content import Attachment, Content, issued_table, scope_words
 from .layout import SIZE_S5
 from .options import ExportOptions, month_text, table_date
 from .tables import Column, TableSpec
@@ -61,9 +61,6 @@ def roster_attachment(ledger: Ledger, options: ExportOptions) -> Attachment:
 def content(ledger: Ledger, options: ExportOptions) -> Content:
     att = roster_attachment(ledger, options)
     s = ledger.settings
-    if options.notice is False:  # the table alone
-        return Content(att.title, attachments=[att], notice=False)
-    committee = scope_words(s.township)[1]
     body = (f"现将《{att.title}》印发给你们，请各村（社区）党组织和派出单位认真核对。\n"
-            f"第一书记的任职、考核和联系方式等信息有变动的，请及时报{committee}。")
-    return Content(f"{s.committee_name}关于印发《{att.title}》的通知", body, [att])
+            f"第一书记的任职、考核和联系方式等信息有变动的，请及时报{scope_words(s.township)[1]}。")
+    return issued_table(s.committee_name, att, body, options.notice)
