@@ -9,7 +9,7 @@ from textual.widgets import Checkbox, Input, SelectionList, Static
 
 from ledgers.ledger import Ledger
 from ledgers.models import AcceptanceResult, CaseState, TaskStatus, Village
-from tests.tui_support import SIZE, TODAY, notifications, retype, settle, static_text
+from tests.tui_support import SIZE, TODAY, notifications, open_section, retype, settle, static_text
 from tui.app import make_app
 from tui.screens.case_detail import CaseDetailScreen
 from tui.screens.cases import CasesScreen
@@ -41,9 +41,7 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
     db, vid = one_village_db(tmp_path / "l.json")
     app = make_app(db, today=TODAY)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await open_section(pilot, "3")
         assert isinstance(app.screen, CasesScreen)
         ledger = app.ledger
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from ledgers.models import CaseState
-from tests.tui_support import SIZE, TODAY, demo_db, notifications, option_texts, settle, table_rows
+from tests.tui_support import SIZE, TODAY, demo_db, notifications, open_section, option_texts, settle, table_rows
 from tui.app import make_app
 from tui.screens.case_detail import CaseDetailScreen
 from tui.screens.cases import COLUMN_KEYS, CaseTable, CasesScreen, open_new_case, show_cases
@@ -19,9 +19,7 @@ def col(name: str) -> int:
 
 
 async def open_cases(pilot) -> CaseTable:  # noqa: ANN001
-    await settle(pilot)
-    await pilot.press("3")
-    await settle(pilot)
+    await open_section(pilot, "3")
     assert isinstance(pilot.app.screen, CasesScreen)
     return pilot.app.screen.query_one("#cases-table", CaseTable)
 

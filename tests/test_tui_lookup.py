@@ -8,7 +8,7 @@ from textual.widgets import OptionList
 
 from ledgers.ledger import Ledger
 from ledgers.models import Village
-from tests.tui_support import SIZE, TODAY, demo_db, option_texts, settle, static_text
+from tests.tui_support import SIZE, TODAY, demo_db, open_section, option_texts, settle, static_text
 from tui.app import make_app
 from tui.modals.lookup import HIGHLIGHT, VillageProvider
 
@@ -49,9 +49,7 @@ async def test_results_highlight_matches_and_show_state(tmp_path: Path) -> None:
     db = demo_db(tmp_path / "l.json")
     app = make_app(db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await open_section(pilot, "2")
         await pilot.press("slash", *"青山")  # from another section, by hanzi
         await pilot.pause()
         ol = app.screen.query_one("#lookup-results", OptionList)

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import OptionList
 
 from ledgers.ledger import Ledger
-from tests.tui_support import SIZE, TODAY, demo_db, notifications, option_texts, settle, static_text
+from tests.tui_support import SIZE, TODAY, demo_db, notifications, open_section, option_texts, settle, static_text
 from tui.app import make_app
 from tui.commands import GLOBAL_COMMANDS, key_label
 
@@ -59,9 +59,7 @@ async def test_help_lists_keys_from_the_registry(tmp_path: Path) -> None:
     db = demo_db(tmp_path / "l.json")
     app = make_app(db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await open_section(pilot, "2")
         villages = app.screen
         await pilot.press("question_mark")
         await pilot.pause()

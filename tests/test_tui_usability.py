@@ -10,7 +10,7 @@ from rich.cells import cell_len
 from textual.widgets import Input, Label, Static
 
 from ledgers.models import CaseState, Task
-from tests.tui_support import SIZE, TODAY, demo_db, notifications, settle, static_text
+from tests.tui_support import SIZE, TODAY, demo_db, notifications, open_section, settle, static_text
 from tui.app import make_app
 from tui.screens.case_detail import CaseDetailScreen
 from tui.screens.cases import CaseTable
@@ -77,9 +77,7 @@ async def test_modal_footer_shows_its_own_keys(tmp_path: Path) -> None:
     """A confirm dialog showed the registry's footer (n 新增, e 修改 …), keys that do nothing there."""
     app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await open_section(pilot, "2")
         await pilot.press("end", "d")  # the last village is referenced by nothing in the demo
         await settle(pilot)
         assert type(app.screen).__name__ == "ConfirmScreen"
@@ -98,9 +96,7 @@ async def test_home_end_go_to_first_and_last_row(tmp_path: Path) -> None:
     """Home/End scrolled sideways in a table that fits (nothing visible happened)."""
     app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await open_section(pilot, "2")
         table = app.screen.query_one("#villages-table", VillageTable)
         await pilot.press("end")
         assert table.cursor_row == table.row_count - 1
@@ -157,9 +153,7 @@ async def test_case_table_fits_80_columns(tmp_path: Path) -> None:
     """At 80 columns the case list stopped at 四个一; 情形 and 乡镇 needed sideways scrolling."""
     app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await open_section(pilot, "3")
         table = app.screen.query_one("#cases-table", CaseTable)
         assert table.virtual_size.width <= 80
 
@@ -168,9 +162,7 @@ async def test_tags_clipped_by_cells(tmp_path: Path) -> None:
     """Long tags were cut by Rich with a stray space before the ellipsis (乡村振兴重 …)."""
     app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await open_section(pilot, "2")
         table = app.screen.query_one("#villages-table", VillageTable)
         cells = [table.get_row_at(i)[COLUMN_KEYS.index("tags")].plain for i in range(table.row_count)]
         clipped = [c for c in cells if c.endswith("…")]
@@ -205,9 +197,7 @@ async def test_form_labels_fit_the_longest_label(tmp_path: Path) -> None:
     """Rule labels longer than the fixed 22-cell label column wrapped into three lines (R1 / 单独…党 / 员)."""
     app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("7")
-        await settle(pilot)
+        await open_section(pilot, "7")
         await pilot.press("p")
         await settle(pilot)
         labels = list(app.screen.query(".form-label").results(Label))
@@ -232,9 +222,7 @@ async def test_form_message_follows_the_fixes(tmp_path: Path) -> None:
     """"有 1 处需要修改，未保存。" stayed after the field was fixed (and after other fields broke)."""
     app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await open_section(pilot, "2")
         await pilot.press("e")
         await settle(pilot)
         form = app.screen
@@ -363,9 +351,7 @@ async def test_settings_enter_in_footer_and_full_situation_text(tmp_path: Path) 
     """Enter (修改情形) was missing from the footer, and long situations were cut with no way to read them."""
     app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await pilot.press("7")
-        await settle(pilot)
+        await open_section(pilot, "7")
         assert "enter" in footer_of(app).visible_keys
         s01 = next(s for s in app.ledger.situations() if s.code == "S01")
         assert s01.text in static_text(app, "#situation-text").replace("\n", "")
@@ -375,9 +361,7 @@ async def test_help_folds_long_lines(tmp_path: Path) -> None:
     """At 80 columns help lines were cut with “…” (删除光标所在村（仍被案卷…)."""
     app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await open_section(pilot, "2")
         await pilot.press("question_mark")
         await settle(pilot)
         help_table = app.screen.query_one("#help-table", Static)
@@ -415,9 +399,7 @@ async def test_batch_close_form_says_list_not_save(tmp_path: Path) -> None:
     """批次收尾 asked for a year with a “保存 Ctrl+S” button, though nothing is saved; the list had no footer."""
     app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await open_section(pilot, "3")
         await pilot.press("c")
         await settle(pilot)
         form = app.screen
@@ -434,9 +416,7 @@ async def test_footer_does_not_offer_slash_while_typing_a_filter(tmp_path: Path)
     """Typing in the filter line, the footer still showed “/ 查村” though / is typed into the filter."""
     app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await open_section(pilot, "2")
         assert "slash" in footer_of(app).visible_keys
         await pilot.press("f")
         await settle(pilot)

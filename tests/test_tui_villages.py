@@ -8,7 +8,7 @@ from textual.widgets import Input, Static
 
 from ledgers.ledger import Ledger
 from ledgers.models import Village
-from tests.tui_support import SIZE, TODAY, demo_db, notifications, settle, table_rows
+from tests.tui_support import SIZE, TODAY, demo_db, notifications, open_section, settle, table_rows
 from tui.app import make_app
 from tui.widgets.village_table import COLUMN_KEYS, VillageTable
 
@@ -18,9 +18,7 @@ def col(name: str) -> int:
 
 
 async def open_registry(pilot) -> VillageTable:  # noqa: ANN001
-    await settle(pilot)
-    await pilot.press("2")
-    await settle(pilot)
+    await open_section(pilot, "2")
     return pilot.app.screen.query_one("#villages-table", VillageTable)
 
 
