@@ -283,7 +283,7 @@ class VillageIndex:
 
         letters = q.replace("'", "")
         # xi'an: an apostrophe marks a syllable boundary (西安, not 县); such a query is full pinyin.
-        breaks = [at - n for n, at in enumerate(i for i, ch in enumerate(q) if ch == "'") if 0 < at - n <= len(letters)]
+        breaks = [at for at in itertools.accumulate(len(part) for part in q.split("'")[:-1]) if at > 0]
         if letters and letters.isascii() and letters.isalnum():
             n = len(letters)
             for key, village_id, start in () if "'" in q else _prefixed(self._initials, letters):
