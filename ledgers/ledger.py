@@ -780,9 +780,9 @@ class Ledger:
             errors.append(FieldError("验收", f"案卷处于“{c.state.value}”阶段，只有“待验收”的案卷才能录入验收"))
         if a.on > self.today:
             errors.append(FieldError("验收日期", "不能晚于今天"))
-        submitted = c.history[-1].on if c.history else None
-        if submitted is not None and a.on < submitted:
-            errors.append(FieldError("验收日期", f"不能早于提请验收的日期（{submitted.isoformat()}）"))
+        submitted = c.last_step  # 提请验收, as the case awaits acceptance
+        if submitted is not None and a.on < submitted.on:
+            errors.append(FieldError("验收日期", f"不能早于提请验收的日期（{submitted.on.isoformat()}）"))
         if errors:
             raise ValidationErrors(errors)
         return self._edit_case(case_id, f"录入验收（{a.result.value}）", lambda c: c.acceptances.append(a))

@@ -398,6 +398,12 @@ class RectificationCase:
     def overdue_tasks(self, today: date) -> list[Task]:
         return [t for t in self.tasks if t.overdue(today)]
 
+    @property
+    def last_step(self) -> Transition | None:
+        """The latest transition that was a step of the work (the listing, typed in whenever the clerk
+        gets to it, is not): no later step may be dated before it."""
+        return next((t for t in reversed(self.history) if t.from_state is not None), None)
+
     def next_deadline(self) -> date | None:
         pending = [t.deadline for t in self.tasks if not t.finished and t.deadline is not None]
         return min(pending) if pending else None

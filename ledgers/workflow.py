@@ -183,11 +183,10 @@ def check_case(c: RectificationCase, to: CaseState, i: CaseInput, today: date, s
         allowed = "、".join(f"“{t.value}”" for t in next_states(c.state)) or "无"
         return Verdict([f"当前阶段“{c.state.value}”不能直接转为“{to.value}”（可转为：{allowed}）"], [])
     verdict = entry[1](c, i, today, s)
-    steps = [t for t in c.history if t.from_state is not None]  # the listing is dated when typed in
-    if i.on is not None and steps and i.on < steps[-1].on:
+    last = c.last_step
+    if i.on is not None and last is not None and i.on < last.on:
         # Steps happen in order: a date before the previous step would also let later guards be
         # dodged (signing off "before" the acceptance, archiving a consolidation that never ran).
-        last = steps[-1]
         verdict = Verdict(verdict.missing + [f"日期不能早于上一步“{last.to_state.value}”的日期（{last.on.isoformat()}）"],
                           verdict.warnings)
     return _not_in_future(verdict, i.on, today)

@@ -44,10 +44,8 @@ def date_field(label: str, *, required: bool = True, not_after: date | None = No
 def last_step(c: RectificationCase) -> tuple[date, str] | None:
     """The date and stage of the case's last step (the listing itself is not a step): a later step
     cannot be dated before it (``workflow.check_case``)."""
-    steps = [h for h in c.history if h.from_state is not None]
-    if not steps:
-        return None
-    return steps[-1].on, f"上一步“{steps[-1].to_state.value}”的日期"
+    step = c.last_step
+    return (step.on, f"上一步“{step.to_state.value}”的日期") if step else None
 
 
 def year_field(label: str) -> Parser:
