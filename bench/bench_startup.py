@@ -3,10 +3,13 @@
 Both apps start the same way, in this process, with ``App.run_test`` at 120×40, alternately, several
 times; the medians are compared. Measured:
 
-- bare: ``App`` with Header + DataTable (25 rows) + Footer, until the first pause after mount;
+- bare: ``App`` with Header + DataTable (25 rows) + Footer, until its first frame;
 - interactive: our app on a prefecture-scale ledger (``load_demo(ledger, "prefecture")``) until the
-  dashboard screen is mounted and accepts keys (ledger opened, section screen composed);
-- figures: until the dashboard's statistics (computed in a worker) are on screen.
+  first frame of the dashboard: tab bar, panels, footer, taking keys. The file is read in a thread
+  after that frame (``LedgerApp.on_ready``), so the summary line still says 正在打开账本;
+- key while reading: ``?`` pressed at that first frame, until the help screen is painted — the
+  ledger still being read in the other thread (the run says how often it was);
+- figures: until the dashboard's statistics (ledger read, then computed in a worker) are on screen.
 
 Goal: interactive ≤ 1.5 × bare. Run: ``python bench/bench_startup.py [--runs 7]``. Not run by pytest.
 """
@@ -70,9 +73,14 @@ async def time_bare() -> float:
         return time.perf_counter() - start
 
 
-async def time_ours(db: Path) -> tuple[float, float]:
+async def time_ours(db: Path, press_help: bool = False) -> tuple[float, float, float | None, bool]:
+    """(first frame, figures on screen, help painted after ``?`` at the first frame, file still being
+    read when that key was answered)."""
+    from textual import events
+
     from tui.app import INDEX_DELAY, make_app
     from tui.screens.dashboard import DashboardScreen
+    from tui.screens.help import HelpScreen
 
     start = time.perf_counter()
     app = make_app(db, today=TODAY)
@@ -80,13 +88,23 @@ async def time_ours(db: Path) -> tuple[float, float]:
     async with app.run_test(size=SIZE):
         await painted.wait()
         interactive = time.perf_counter() - start
-        while app.screen.figures is None:  # type: ignore[attr-defined]
+        answered: float | None = None
+        while_reading = False
+        if press_help:
+            help_painted = watch_first_frame(app, HelpScreen)
+            pressed = time.perf_counter()
+            app.post_message(events.Key("question_mark", "?"))
+            await help_painted.wait()
+            answered = time.perf_counter() - pressed
+            while_reading = app.ledger is None
+            app.pop_screen()
+        while getattr(app.get_screen_stack("dashboard")[0], "figures", None) is None:
             await asyncio.sleep(0.005)
         figures = time.perf_counter() - start
         # No thread left running into the next measurement (the index starts a moment later).
         await asyncio.sleep(INDEX_DELAY)
         await app.workers.wait_for_complete()
-    return interactive, figures
+    return interactive, figures, answered, while_reading
 
 
 def time_open(db: Path) -> float:
@@ -116,27 +134,34 @@ async def main(runs: int) -> None:
         db = make_ledger(Path(tmp))
         # One warm-up each: imports and CSS parsing are paid once per process by both.
         await time_bare()
-        await time_ours(db)
+        await time_ours(db, press_help=True)
         bare, inter, figs = [], [], []
         for _ in range(runs):
             gc.collect()  # the previous run's garbage is not charged to the next one
             bare.append(await time_bare())
             gc.collect()
-            i, f = await time_ours(db)
+            i, f, _answer, _reading = await time_ours(db)
             inter.append(i)
             figs.append(f)
+        answers, reading = [], 0
+        for _ in range(runs):
+            gc.collect()
+            _i, _f, answer, while_reading = await time_ours(db, press_help=True)
+            answers.append(answer or 0.0)
+            reading += while_reading
         opens = []
         for _ in range(runs):
             gc.collect()
             opens.append(time_open(db))
     mb, mi, mf = statistics.median(bare), statistics.median(inter), statistics.median(figs)
-    mo = statistics.median(opens)
+    ma, mo = statistics.median(answers), statistics.median(opens)
     print(f"runs: {runs}")
     print(f"bare Textual app (Header+DataTable+Footer): median {mb * 1000:.0f} ms")
-    print(f"dashboard interactive:                      median {mi * 1000:.0f} ms  ratio {mi / mb:.2f}x (goal ≤ 1.5x)")
+    print(f"dashboard interactive (first frame, keys):  median {mi * 1000:.0f} ms  ratio {mi / mb:.2f}x (goal ≤ 1.5x)")
+    print(f"  ? pressed then, help screen painted:      median {ma * 1000:.0f} ms later "
+          f"(ledger still being read in {reading} of {runs} runs)")
     print(f"dashboard figures shown:                    median {mf * 1000:.0f} ms  ratio {mf / mb:.2f}x")
-    print(f"of which Ledger.open alone (no UI):         median {mo * 1000:.0f} ms; "
-          f"shell without it: {(mi - mo) * 1000:.0f} ms = {(mi - mo) / mb:.2f}x bare")
+    print(f"  of which Ledger.open alone (no UI):       median {mo * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -93,22 +93,50 @@ def _decoder(tp: Any) -> Callable[[Any], Any]:
 
         return member
     if dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(tp)]
-        plain = tuple(name for name, conv in fields if conv is _identity)
-        converted = tuple((name, conv) for name, conv in fields if conv is not _identity)
-
-        def build(data: dict[str, Any]) -> Any:
-            kw = {name: data[name] for name in plain if name in data}
-            for name, conv in converted:
-                if name in data:
-                    kw[name] = conv(data[name])
-            return tp(**kw)
-
-        return _optional(build)
+        return _optional(_dataclass_builder(tp))
     if tp in (str, float, bool):
         return _identity
     return _optional(copy.deepcopy)
+
+
+_ABSENT = object()
+
+
+def _dataclass_builder(tp: type) -> Callable[[dict[str, Any]], Any]:
+    """A function that builds ``tp`` from stored data, generated once per class with one line per
+    field and a positional call of the constructor: the same result as ``tp(**converted)`` (defaults
+    for missing keys, unknown keys ignored, TypeError for a missing required field) in two thirds of
+    the time — opening a prefecture file decodes ~25,000 objects."""
+    hints = _hints(tp)
+    ns: dict[str, Any] = {"tp": tp, "ABSENT": _ABSENT, "_missing": _missing_field}
+    lines = ["def build(data):", "    get = data.get"]
+    args = []
+    for i, f in enumerate(f for f in dataclasses.fields(tp) if f.init):
+        key = repr(f.name)
+        conv = _decoder(hints[f.name])
+        value = "v"
+        if conv is not _identity:
+            ns[f"c{i}"] = conv
+            value = f"c{i}(v)"
+        if f.default is not dataclasses.MISSING:
+            ns[f"d{i}"] = f.default
+            missing = f"d{i}"
+        elif f.default_factory is not dataclasses.MISSING:
+            ns[f"f{i}"] = f.default_factory
+            missing = f"f{i}()"
+        else:
+            ns[f"e{i}"] = f"{tp.__name__}: missing required field {f.name!r}"
+            missing = f"_missing(e{i})"
+        lines.append(f"    v = get({key}, ABSENT)")
+        lines.append(f"    a{i} = {missing} if v is ABSENT else {value}")
+        args.append(f"{f.name}=a{i}" if f.kw_only else f"a{i}")  # positional: a third faster
+    lines.append(f"    return tp({', '.join(args)})")
+    exec("\n".join(lines), ns)  # noqa: S102 — source built above from field names only
+    return ns["build"]
+
+
+def _missing_field(message: str) -> Any:
+    raise TypeError(message)
 
 
 @cache

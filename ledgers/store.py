@@ -248,6 +248,10 @@ class Store:
         p = Path(path).expanduser().resolve()
         return cls(p, read_only=read_only, user=user or _default_user(), keep_backups=keep_backups)
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         """Release the writer lock (idempotent). The data is already on disk."""
         with self._mutex:

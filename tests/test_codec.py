@@ -1,6 +1,7 @@
 """The converters between domain objects and stored data, and the fast deep copy the ledger hands out."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from ledgers.codec import clone, from_dict, to_dict
@@ -48,3 +49,36 @@ def test_stored_numbers_as_text_still_load() -> None:
     data = to_dict(Village("青山村"))
     data["population"] = "1200"
     assert from_dict(Village, data).population == 1200
+
+
+def test_missing_keys_take_defaults_unknown_keys_are_ignored() -> None:
+    a = from_dict(Village, {"name": "青山村", "from_a_newer_version": 1})
+    b = from_dict(Village, {"name": "河东村"})
+    assert a == Village("青山村") and not hasattr(a, "from_a_newer_version")
+    a.tags.append("红色村")  # a default list is each record's own
+    assert b.tags == []
+
+
+def test_a_missing_required_field_is_refused() -> None:
+    import pytest
+
+    with pytest.raises(TypeError, match="name"):
+        from_dict(Village, {"population": 1})
+
+
+
+@dataclasses.dataclass
+class _Shapes:
+    """Every kind of field the generated decoder handles."""
+
+    a: int
+    b: str = "x"
+    c: list[str] = dataclasses.field(default_factory=list)
+    d: int = dataclasses.field(default=3, kw_only=True)
+    e: int = dataclasses.field(default=7, init=False)
+
+
+def test_decoder_handles_keyword_only_and_non_init_fields() -> None:
+    k = from_dict(_Shapes, {"a": "5", "d": 4, "e": 99})
+    assert (k.a, k.b, k.c, k.d, k.e) == (5, "x", [], 4, 7)  # e is not a constructor field
+    assert from_dict(_Shapes, to_dict(_Shapes(1, "y", ["z"], d=2))) == _Shapes(1, "y", ["z"], d=2)

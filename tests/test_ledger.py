@@ -972,3 +972,42 @@ def test_a_recall_on_the_first_day_leaves_a_gap(ledger: Ledger, people: dict) ->
     ledger.assign(vid, Role.FIRST_SECRETARY, people["fs"].id)
     ledger.move_secretary(people["fs"].id, SecretaryStatus.RECALLED, PostingInput(recall_reason=RecallReason.HEALTH))
     assert ledger.slots(vid)[Role.FIRST_SECRETARY] is None and find_conflicts(ledger, TODAY) == []
+
+
+# ---------------------------------------------------------------- bulk loading and the garbage collector
+
+
+def test_bulk_load_pauses_cyclic_gc_and_restores_it() -> None:
+    import gc
+
+    from ledgers.ledger import bulk_load
+
+    assert gc.isenabled()
+    with bulk_load():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), bulk_load():
+        raise ValueError("mid-load")
+    assert gc.isenabled()  # restored after a failure too
+    gc.disable()
+    try:
+        with bulk_load():
+            pass
+        assert not gc.isenabled()  # a caller who had it off keeps it off
+    finally:
+        gc.enable()
+
+
+def test_open_and_reload_leave_gc_on_even_when_the_file_is_bad(tmp_path: Path) -> None:
+    import gc
+
+    from ledgers.errors import StoreCorrupt
+
+    db = tmp_path / "l.json"
+    with Ledger.open(db, today=date(2026, 11, 23)) as ledger:
+        ledger.reload()
+        assert gc.isenabled()
+    db.write_text("{not json", encoding="utf-8")
+    with pytest.raises(StoreCorrupt):
+        Ledger.open(db)
+    assert gc.isenabled()

@@ -2,9 +2,16 @@
 
 Kept small on purpose: screens live in ``tui/screens``, forms in ``tui/modals``, commands in
 ``tui/commands.py``. Tests build the app with ``make_app(tmp_db, today=...)``.
+
+Start-up: the first section (概览) is the app's default screen and is painted before the ledger is
+read; the file is opened in a thread after that first frame (a prefecture file takes ~0.1 s to
+decode), then every mounted screen is told (``ledger_opened``). Meanwhile ``?`` and ``q`` work, ``/``
+opens the lookup (it searches once the file is there), the last section key pressed is kept for then,
+and Ctrl+Z says to wait (an undo the clerk cannot see happen is not queued).
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -47,49 +54,112 @@ class LedgerApp(App[int]):
         self.today_override = today
         self.sections: tuple[Section, ...] = available_sections()
         self.ledger: Ledger | None = None
+        self.opening = True  # the file is being read (the first screen shows "正在打开账本")
         self.read_only_reason: str = ""  # non-empty → the read-only banner shows it
         self.open_error: LedgerError | None = None
+        self._pending_section: str | None = None  # the last section key pressed while the file was read
+        self._froze = False  # this app has frozen the loaded ledger out of garbage collection
+        # The first section's screen is the default screen (see get_default_screen), under its own mode.
+        self.DEFAULT_MODE = self.sections[0].mode
         super().__init__()
-        for s in self.sections:
+        self.sub_title = str(self.db_path)
+        for s in self.sections[1:]:
             # Screens are built when first visited (add_mode takes a factory, not an instance).
             self.add_mode(s.mode, s.factory())
 
+    def get_default_screen(self) -> Screen:
+        # The first section is the default screen, made with the app: a mode registered before
+        # start-up, or a switch to one, would re-parse every style sheet before the first frame.
+        # Its mode is registered in on_mount, when its screen stack already exists.
+        return self.sections[0].factory()()
+
     # ------------------------------------------------------------ opening
 
-    def open_ledger(self) -> None:
-        """Open the file; a second copy of the app gets a read-only view with a banner."""
+    def read_ledger(self) -> tuple[Ledger | None, str, LedgerError | None]:
+        """Open the file: (ledger, read-only reason, error). Never raises: whatever goes wrong ends
+        on the open-error screen, not on "正在打开账本" for ever. Touches no state of the app (runs in
+        a thread)."""
         try:
-            self.ledger = Ledger.open(self.db_path, today=self.today_override)
-        except StoreLocked as err:
-            try:
-                self.ledger = Ledger.open(self.db_path, today=self.today_override, read_only=True)
-            except LedgerError as err2:
-                self.open_error = err2
-                return
-            self.read_only_reason = f"只读模式：{err}可以查看，不能修改。"
+            ledger, reason = self._open_file()
+            return ledger, reason, None
         except LedgerError as err:
-            self.open_error = err
+            return None, "", err
+        except Exception as err:  # noqa: BLE001
+            return None, "", LedgerError(f"读取账本时出错：{type(err).__name__}: {err}")
+
+    def _open_file(self) -> tuple[Ledger, str]:
+        """The ledger and the read-only reason: a second copy of the app gets a read-only view."""
+        try:
+            return Ledger.open(self.db_path, today=self.today_override), ""
+        except StoreLocked as err:
+            ledger = Ledger.open(self.db_path, today=self.today_override, read_only=True)
+            return ledger, f"只读模式：{err}可以查看，不能修改。"
+
+    def open_ledger(self) -> None:
+        """Open the file now, on this thread (the open-error screen's restore)."""
+        self.ledger, self.read_only_reason, self.open_error = self.read_ledger()
 
     def on_mount(self) -> None:
-        self.open_ledger()
+        self.add_mode(self.sections[0].mode, self.sections[0].factory())
+
+    def on_ready(self) -> None:
+        # Ready = the first frame is on the terminal; a thread decoding the file before that would
+        # share the GIL with it.
+        self._open_in_background()
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open_in_background(self) -> None:
+        ledger, reason, error = self.read_ledger()
+        adopted = False
+
+        def hand_over() -> None:  # on the app's thread
+            nonlocal adopted
+            if self.is_running:
+                adopted = True
+                self._ledger_read(ledger, reason, error)
+
+        try:
+            self.call_from_thread(hand_over)
+        except BaseException:
+            if adopted:  # an error in start(): reported like any failed worker
+                raise
+            # Otherwise the clerk quit while the file was being read (the app or its loop is gone).
+        finally:
+            if not adopted and ledger is not None:
+                ledger.close()  # the next start must not find the file locked
+
+    def _ledger_read(self, ledger: Ledger | None, reason: str, error: LedgerError | None) -> None:
+        self.ledger, self.read_only_reason, self.open_error = ledger, reason, error
+        self.opening = False
+        # What is in memory now (the ledger, Textual) lives as long as the app: leave it out of every
+        # later full collection, which would walk it all (~60 ms at prefecture scale) at random moments.
+        gc.freeze()
+        self._froze = True
         if self.open_error is not None or self.ledger is None:
             from .screens.open_error import OpenErrorScreen
 
+            self._pending_section = None
             self.push_screen(OpenErrorScreen(self.open_error, self.db_path))
             return
         self.start()
 
     def start(self) -> None:
-        """Show the first section (also after a restore from the open-error screen)."""
+        """The ledger is open: every screen shows it (also after a restore from the open-error screen)."""
         assert self.ledger is not None
+        self.opening = False
         self.update_titles()
-        if self.sections:
-            self.switch_mode(self.sections[0].mode)
-        # The lookup index (pypinyin over every name) is built once the first screen is up; a thread
-        # competing for the GIL would delay its first paint.
+        for screen in self._all_screens():
+            opened = getattr(screen, "ledger_opened", None)
+            if opened is not None and screen.is_mounted:
+                opened()
+        # The lookup index (pypinyin over every name) is built once the first figures are up; a
+        # thread competing for the GIL would delay them.
         self.set_timer(INDEX_DELAY, self.build_index)
         if self.ledger.is_empty() and not self.ledger.read_only:
             self.call_after_refresh(self.offer_first_run)
+        pending, self._pending_section = self._pending_section, None
+        if pending is not None:
+            self.action_section(pending)  # a modal opened since (help, lookup) wins: it is later
 
     def update_titles(self) -> None:
         assert self.ledger is not None
@@ -126,6 +196,8 @@ class LedgerApp(App[int]):
     def on_unmount(self) -> None:
         if self.ledger is not None:
             self.ledger.close()
+        if self._froze:
+            gc.unfreeze()  # what it froze may be collected again (tests run many apps in one process)
 
     # ------------------------------------------------------------ change propagation
 
@@ -151,12 +223,18 @@ class LedgerApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without an open ledger (open-error screen) only quitting makes sense.
-        if self.ledger is None and action in ("lookup", "undo", "help", "section", "command_palette"):
+        if self.ledger is None and not self.opening and action in ("lookup", "undo", "help", "section",
+                                                                     "command_palette"):
             return False
         return True
 
     def action_section(self, mode: str) -> None:
-        if self.ledger is None or mode not in {s.mode for s in self.sections}:
+        if mode not in {s.mode for s in self.sections}:
+            return
+        if self.opening:
+            self._pending_section = mode  # shown once the file is read; the last key pressed wins
+            return
+        if self.ledger is None:
             return
         # A modal (form, lookup) on top would be left behind half-done: switch only from a screen.
         if self.screen.is_modal:
@@ -167,7 +245,9 @@ class LedgerApp(App[int]):
         self.switch_mode(mode)
 
     def action_lookup(self) -> None:
-        if self.ledger is None:
+        # At once, even while the file is read: what the clerk types goes into the lookup, which
+        # searches when the file is there (a typed "q" must not reach the quit key).
+        if self.ledger is None and not self.opening:
             return
         from .modals.lookup import LookupScreen
 
@@ -218,6 +298,9 @@ class LedgerApp(App[int]):
             self.push_screen(HelpScreen(self.screen))
 
     def action_undo(self) -> None:
+        if self.opening:
+            self.notify("正在打开账本，请稍候再撤销。", markup=False)
+            return
         if self.ledger is None:
             return
         if self.ledger.read_only:

@@ -135,7 +135,8 @@ class LookupScreen(ModalScreen[int | None]):
         self.initial_query = query
 
     @property
-    def ledger(self) -> Ledger:
+    def ledger(self) -> Ledger | None:
+        """None while the app is still reading the file (the lookup opens at once all the same)."""
         return self.app.ledger  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
@@ -160,18 +161,23 @@ class LookupScreen(ModalScreen[int | None]):
         results = self.query_one("#lookup-results", OptionList)
         status = self.query_one("#lookup-status", Static)
         query = query.strip()
-        if not query:
+        ledger = self.ledger
+        if not query or ledger is None:
             results.clear_options()
-            status.update("")
+            status.update("正在打开账本……" if ledger is None and query else "")
             return
-        hits = self.ledger.lookup(query, RESULT_LIMIT)
-        results.set_options(Option(hit_content(h, BRIEFS.get(self.ledger, h.village_id)), id=str(h.village_id))
+        hits = ledger.lookup(query, RESULT_LIMIT)
+        results.set_options(Option(hit_content(h, BRIEFS.get(ledger, h.village_id)), id=str(h.village_id))
                             for h in hits)
         if hits:
             results.highlighted = 0
             status.update(f"找到 {len(hits)} 个村" + ("（只显示前 20 个）" if len(hits) >= RESULT_LIMIT else ""))
         else:
             status.update("没有匹配的村")
+
+    def ledger_opened(self) -> None:
+        """The app has read the file: search what was typed meanwhile."""
+        self.show_results(self.query_one("#lookup-input", Input).value)
 
     def action_cursor_down(self) -> None:
         self.query_one("#lookup-results", OptionList).action_cursor_down()

@@ -69,12 +69,25 @@ class SectionScreen(CommandScreen):
         yield TabBar(self.ledger_app.sections, self.MODE)
         reason = self.ledger_app.read_only_reason
         if reason:
-            yield Static(reason, id="readonly-banner", markup=False)
+            yield self._banner(reason)
         yield from self.compose_body()
         yield KeyFooter()
 
+    @staticmethod
+    def _banner(reason: str) -> Static:
+        return Static(reason, id="readonly-banner", markup=False)
+
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
+
+    def ledger_opened(self) -> None:
+        """The file has been read (the first screen is shown before): the read-only banner, the data."""
+        from ..widgets.tabbar import TabBar
+
+        reason = self.ledger_app.read_only_reason
+        if reason and not self.query("#readonly-banner"):
+            self.mount(self._banner(reason), after=self.query_one(TabBar))
+        self.refresh_data()
 
 
 class FilteredSectionScreen(SectionScreen):

@@ -3,7 +3,8 @@
 Each panel is an OptionList (Tab moves between panels, ↑↓ within, Enter opens): a case state opens
 the cases section filtered by it when that section exists (``app.show_cases``), else the list of
 villages in that state; a village item opens the village detail; an income tier lists its villages.
-The statistics run in a worker (prefecture scale), so the screen is interactive at once.
+The screen is painted before the ledger is read (``LedgerApp.start`` calls ``ledger_opened``); the
+statistics then run in a worker (prefecture scale), so the screen takes keys throughout.
 """
 from __future__ import annotations
 
@@ -27,9 +28,10 @@ from .base import SectionScreen
 
 STATE_STYLE = {CaseState.RECTIFYING: "$warning", CaseState.AWAITING_ACCEPTANCE: "$warning",
                CaseState.RELAPSED: "$error", CaseState.DISMISSED: "$text-muted", CaseState.ARCHIVED: "$text-muted"}
-FIRST_PAINT_DELAY = 0.05  # seconds
 GRID_COLUMNS = 3  # as in app.tcss (#dashboard-grid)
 
+OPENING = "正在打开账本……"
+COMPUTING = "正在统计……"
 PANELS = (("panel-cases", "整顿案卷（按阶段）"), ("panel-overdue", "逾期整改任务"), ("panel-matrix", "“四个一”缺口与冲突"),
           ("panel-terms", "第一书记任期将满"), ("panel-tiers", "村集体经济收入档次"), ("panel-people", "书记队伍"))
 
@@ -60,7 +62,7 @@ class DashboardScreen(SectionScreen):
         self.shown_version = -1
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="dashboard-summary", markup=False)
+        yield Static(OPENING, id="dashboard-summary", markup=False)
         with Grid(id="dashboard-grid"):
             for pid, _title in PANELS:
                 yield OptionList(id=pid, classes="panel")
@@ -69,16 +71,20 @@ class DashboardScreen(SectionScreen):
         for pid, title in PANELS:
             self.query_one(f"#{pid}").border_title = title
         self.query_one("#panel-cases").focus()
-        # Statistics start just after the first paint: a worker thread competing for the GIL would
-        # delay it (the figures take ~0.4 s of pure Python at prefecture scale).
-        self.set_timer(FIRST_PAINT_DELAY, self.refresh_data)
+        if self.ledger_app.ledger is not None:  # mounted again after the file was read
+            self.refresh_data()
 
     def refresh_data(self) -> None:
-        grid = self.query_one("#dashboard-grid")
-        grid.loading = self.figures is None
+        if self.ledger_app.ledger is None:  # still being read: ``ledger_opened`` comes back here
+            return
+        if self.figures is None:
+            # Words, not a LoadingIndicator: its animation would take the GIL from the worker.
+            self.query_one("#dashboard-summary", Static).update(COMPUTING)
         self.compute(self.year)
 
     def action_reload(self) -> None:
+        if self.ledger_app.ledger is None:
+            return
         if self.ledger.read_only:
             # A read-only viewer sees the writer's changes only when it re-reads the file.
             self.ledger.reload()
@@ -100,12 +106,12 @@ class DashboardScreen(SectionScreen):
     def on_dashboard_screen_computed(self, message: Computed) -> None:
         self.figures = message.figures
         self.shown_version = message.version
-        self.query_one("#dashboard-grid").loading = False
         self.show(message.figures)
 
     def action_cycle_year(self) -> None:
-        years = self.figures.years if self.figures else []
-        options: list[int | None] = [None, *years]
+        if self.figures is None:  # the first figures are not there yet
+            return
+        options: list[int | None] = [None, *self.figures.years]
         self.year = options[(options.index(self.year) + 1) % len(options)] if self.year in options else None
         self.compute(self.year)
 

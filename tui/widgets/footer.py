@@ -19,8 +19,23 @@ class KeyFooter(Footer):
 
     def __init__(self, *, compact: bool = True, **kwargs: object) -> None:
         super().__init__(compact=compact, **kwargs)  # type: ignore[arg-type]
+        self._shown: tuple | None = None  # what the keys were last built from
+
+    def _keys_signature(self) -> tuple:
+        active = self.screen.active_bindings
+        bindings = tuple((b.key, b.description, enabled, tooltip)
+                         for _node, b, enabled, tooltip in active.values() if b.show)
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING)  # docked on the right, though not "show"
+        return bindings, palette[2] if palette else None, self.compact, self.show_command_palette
 
     async def recompose(self) -> None:
+        # Footer rebuilds every key on each bindings signal (about ten while a screen mounts and
+        # takes focus); rebuild only when the keys shown would differ.
+        if self._bindings_ready and self.is_attached:
+            signature = self._keys_signature()
+            if signature == self._shown:
+                return
+            self._shown = signature
         await super().recompose()
         self.call_after_refresh(self.fit_keys)
 
