@@ -109,3 +109,35 @@ async def test_command_palette_provider_finds_villages(tmp_path: Path) -> None:
         hits[0].command()
         await settle(pilot)
         assert type(app.screen).__name__ == "VillageDetailScreen"
+
+
+async def test_characters_typed_before_the_lookup_is_up_go_into_the_query(tmp_path: Path) -> None:
+    # "/qsc" typed in one burst (as fast as a terminal can deliver it): the letters come before the
+    # lookup screen is up; "q" must not quit, none may be lost.
+    from textual import events
+
+    app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key, ch in (("slash", "/"), ("q", "q"), ("s", "s"), ("c", "c")):
+            app.post_message(events.Key(key, ch))
+        await settle(pilot)
+        assert app.is_running and type(app.screen).__name__ == "LookupScreen"
+        assert app.screen.query_one("#lookup-input").value == "qsc"  # type: ignore[attr-defined]
+        assert option_texts(app, "#lookup-results")[0].startswith("青山村")
+        await pilot.press("x")  # typing on, through the input: each character once
+        assert app.screen.query_one("#lookup-input").value == "qscx"  # type: ignore[attr-defined]
+
+
+async def test_slash_in_a_text_field_is_typed_not_the_lookup(tmp_path: Path) -> None:
+    app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_section(pilot, "2")
+        await pilot.press("f", "slash")  # into the filter line
+        await settle(pilot)
+        assert type(app.screen).__name__ == "VillagesScreen"
+        assert app.screen.filter_bar.input.value == "/"  # type: ignore[attr-defined]
+        await pilot.press("enter", "slash")  # back in the table: "/" is the lookup again
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LookupScreen"

@@ -20,6 +20,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
 
 from ledgers.errors import LedgerError, StoreLocked
@@ -226,6 +227,8 @@ class LedgerApp(App[int]):
         if self.ledger is None and not self.opening and action in ("lookup", "undo", "help", "section",
                                                                      "command_palette"):
             return False
+        if action == "lookup" and isinstance(self.focused, (Input, TextArea)):
+            return False  # "/" is typed into the field (the lookup binding has priority)
         return True
 
     def action_section(self, mode: str) -> None:

@@ -57,7 +57,9 @@ def key_label(key: str) -> str:
 
 # Commands available on every screen that is not a modal.
 GLOBAL_COMMANDS: tuple[Command, ...] = (
-    Command("lookup", "slash", "app.lookup", "查村", "按村名、全拼或拼音首字母查找村并打开详情"),
+    # Priority: taken before the focused widget sees it, so letters typed right after "/" (fast, or
+    # while the file is being read) land in the lookup; LedgerApp.check_action lets a text field have "/".
+    Command("lookup", "slash", "app.lookup", "查村", "按村名、全拼或拼音首字母查找村并打开详情", priority=True),
     Command("help", "question_mark", "app.help", "帮助", "列出当前界面的所有按键"),
     Command("undo", "ctrl+z", "app.undo", "撤销", "撤销最近一次修改（所有修改都记入审计日志）"),
     Command("palette", "ctrl+p", "app.command_palette", "命令", "打开命令面板（也可在其中查村）", show=False),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import Hit as PaletteHit, Hits, Provider
@@ -152,6 +152,15 @@ class LookupScreen(ModalScreen[int | None]):
         self.query_one("#lookup-results", OptionList).can_focus = False
         self.query_one("#lookup-input", Input).focus()
         self.show_results(self.initial_query)
+
+    def on_key(self, event: events.Key) -> None:
+        # A character that reaches the screen itself (not through the input, which keeps what it
+        # takes) was typed right after "/", before the screen was up: it belongs in the query.
+        if event.is_printable and event.character:
+            field = self.query_one("#lookup-input", Input)
+            field.focus()
+            field.insert_text_at_cursor(event.character)
+            event.stop()
 
     @on(Input.Changed, "#lookup-input")
     def _changed(self, event: Input.Changed) -> None:
