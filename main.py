@@ -6,6 +6,7 @@ one Chinese line on stderr and a non-zero exit status, never a traceback.
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -64,7 +65,28 @@ def _parse_today(ctx: click.Context, param: click.Parameter, value: str | None) 
         raise click.BadParameter(str(err)) from None
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The command group. Commands that live with their feature (``export`` in exporters) are imported
+    only when asked for: python-docx alone takes ~40 ms to import, which every start of the app paid."""
+
+    LAZY = {"export": "exporters.cli"}  # command name → module that defines it
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY and name not in self.commands:
+            try:
+                command = getattr(importlib.import_module(self.LAZY[name]), name)
+            except ImportError:  # the feature is not there (yet)
+                return None
+            # The same clerk-facing error handling as every other command (one Chinese line, no traceback).
+            command.callback = clerk_errors(command.callback)
+            self.add_command(command)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="DANGJIAN_DB",
               help="账本文件（默认：环境变量 DANGJIAN_DB，或用户数据目录）")
 @click.option("--today", callback=_parse_today, hidden=True, envvar="DANGJIAN_TODAY",
@@ -224,20 +246,6 @@ def log(obj: Context, count: int) -> None:
     for e in entries:
         flag = "（已撤销）" if e.undone else ""
         click.echo(f"#{e.seq}  {e.at}  {e.who}  {e.summary}{flag}  [{len(e.changes)}项]")
-
-
-def _register_optional_commands() -> None:
-    """Commands that live with their feature (exporters), added when present."""
-    try:
-        from exporters.cli import export
-    except ImportError:
-        return
-    # The same clerk-facing error handling as every other command (one Chinese line, no traceback).
-    export.callback = clerk_errors(export.callback)
-    cli.add_command(export)
-
-
-_register_optional_commands()
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ import gc
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -24,11 +25,13 @@ from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
 
 from ledgers.errors import LedgerError, StoreLocked
-from ledgers.ledger import Ledger
-from ledgers.models import CaseState
 
 from .commands import GLOBAL_COMMANDS, bindings
 from .sections import Section, available_sections
+
+if TYPE_CHECKING:
+    from ledgers.ledger import Ledger
+    from ledgers.models import CaseState
 
 
 INDEX_DELAY = 1.0  # seconds after start-up: after the dashboard figures at prefecture scale
@@ -65,14 +68,14 @@ class LedgerApp(App[int]):
         super().__init__()
         self.sub_title = str(self.db_path)
         for s in self.sections[1:]:
-            # Screens are built when first visited (add_mode takes a factory, not an instance).
-            self.add_mode(s.mode, s.factory())
+            # Screens are built (and their modules imported) when first visited.
+            self.add_mode(s.mode, s.make_screen)
 
     def get_default_screen(self) -> Screen:
         # The first section is the default screen, made with the app: a mode registered before
         # start-up, or a switch to one, would re-parse every style sheet before the first frame.
         # Its mode is registered in on_mount, when its screen stack already exists.
-        return self.sections[0].factory()()
+        return self.sections[0].make_screen()
 
     # ------------------------------------------------------------ opening
 
@@ -90,6 +93,10 @@ class LedgerApp(App[int]):
 
     def _open_file(self) -> tuple[Ledger, str]:
         """The ledger and the read-only reason: a second copy of the app gets a read-only view."""
+        # Imported here, in the reading thread: the ledger core's modules take ~60 ms to import,
+        # which the first frame does not need.
+        from ledgers.ledger import Ledger
+
         try:
             return Ledger.open(self.db_path, today=self.today_override), ""
         except StoreLocked as err:
@@ -101,7 +108,7 @@ class LedgerApp(App[int]):
         self.ledger, self.read_only_reason, self.open_error = self.read_ledger()
 
     def on_mount(self) -> None:
-        self.add_mode(self.sections[0].mode, self.sections[0].factory())
+        self.add_mode(self.sections[0].mode, self.sections[0].make_screen)
 
     def on_ready(self) -> None:
         # Ready = the first frame is on the terminal; a thread decoding the file before that would

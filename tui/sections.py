@@ -25,6 +25,10 @@ class Section:
     def factory(self) -> type[Screen]:
         return getattr(importlib.import_module(f"tui.screens.{self.module}"), self.cls)
 
+    def make_screen(self) -> Screen:
+        """A new screen of this section; its module is imported on the first visit, not at start-up."""
+        return self.factory()()
+
 
 ALL_SECTIONS: tuple[Section, ...] = (
     Section("1", "dashboard", "概览", "dashboard", "DashboardScreen"),

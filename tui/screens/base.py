@@ -14,13 +14,13 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from ledgers.ledger import Ledger
-
 from ..commands import Command
 from ..widgets.filter_bar import FilterBar
 from ..widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
+    from ledgers.ledger import Ledger
+
     from ..app import LedgerApp
 
 

@@ -8,7 +8,7 @@ statistics then run in a worker (prefecture scale), so the screen takes keys thr
 """
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from textual import on, work
@@ -20,11 +20,13 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ledgers.models import CaseState, IncomeTier, SecretaryStatus
-from ledgers.stats import Dashboard, dashboard
 
 from ..commands import Command
 from ..widgets.bars import bar_line, pad
 from .base import SectionScreen
+
+if TYPE_CHECKING:
+    from ledgers.stats import Dashboard
 
 STATE_STYLE = {CaseState.RECTIFYING: "$warning", CaseState.AWAITING_ACCEPTANCE: "$warning",
                CaseState.RELAPSED: "$error", CaseState.DISMISSED: "$text-muted", CaseState.ARCHIVED: "$text-muted"}
@@ -95,6 +97,8 @@ class DashboardScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def compute(self, year: int | None) -> None:
+        from ledgers.stats import dashboard  # the app imports the ledger core after its first frame
+
         ledger = self.ledger
         version = ledger.version
         self.post_message(self.Computed(dashboard(ledger, year), version))

@@ -1,0 +1,107 @@
+"""Cold start in a terminal: a new process each time, from launch until the first screen is drawn.
+
+``bench_startup.py`` measures inside one warm process (imports paid once); a clerk starts a new
+process. Here both apps run in a pseudo-terminal of 120×40, alternately, and the time is taken from
+spawning the process until a marker appears in what it writes:
+
+- bare: the same ``BareApp`` as bench_startup (Header + DataTable + Footer), marker ``村24`` (last row);
+- ours, first frame: ``python main.py --db <prefecture file> tui``, marker the tab bar ``1 概览``;
+- ours, figures: marker ``2040个`` (the summary line, once the file is read and counted).
+
+Run: ``python bench/bench_coldstart.py [--runs 7]`` (POSIX only). Not run by pytest.
+"""
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BARE = f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); from bench_startup import BareApp; BareApp().run()"
+TIMEOUT = 20.0  # seconds
+
+
+def time_until(argv: list[str], markers: list[bytes]) -> list[float]:
+    """Seconds from spawning ``argv`` in a 120×40 pty until each marker has appeared in its output."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40")
+    # As on a clerk's machine: compiled modules are cached (this sandbox sets PYTHONDONTWRITEBYTECODE,
+    # which would have every start compile the project's own modules again; the warm-up writes them).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, cwd=ROOT, env=env,
+                            start_new_session=True)
+    os.close(slave)
+    seen = b""
+    found: list[float] = []
+    try:
+        while len(found) < len(markers) and time.perf_counter() - start < TIMEOUT:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                seen += os.read(master, 65536)
+            except OSError:  # the child went away
+                break
+            while len(found) < len(markers) and markers[len(found)] in seen:
+                found.append(time.perf_counter() - start)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        os.close(master)
+    if len(found) < len(markers):
+        raise RuntimeError(f"{argv}: marker {markers[len(found)]!r} not seen in {TIMEOUT} s")
+    return found
+
+
+def make_ledger(folder: Path) -> Path:
+    sys.path.insert(0, str(ROOT))
+    from ledgers.demo import load_demo
+    from ledgers.ledger import Ledger
+
+    db = folder / "prefecture.json"
+    with Ledger.open(db) as ledger:
+        load_demo(ledger, "prefecture")
+    return db
+
+
+def main(runs: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = make_ledger(Path(tmp))
+        bare_cmd = [sys.executable, "-c", BARE]
+        ours_cmd = [sys.executable, str(ROOT / "main.py"), "--db", str(db), "tui"]
+        time_until(bare_cmd, ["村24".encode()])  # warm the disk cache (and the .pyc files) for both
+        time_until(ours_cmd, ["1 概览".encode(), "2040个".encode()])
+        bare, first, figures = [], [], []
+        for _ in range(runs):
+            bare += time_until(bare_cmd, ["村24".encode()])
+            f, g = time_until(ours_cmd, ["1 概览".encode(), "2040个".encode()])
+            first.append(f)
+            figures.append(g)
+    mb, mf, mg = statistics.median(bare), statistics.median(first), statistics.median(figures)
+    print(f"runs: {runs} (new process each, 120×40 pty)")
+    print(f"bare Textual app, first frame:   median {mb * 1000:.0f} ms")
+    print(f"ours, dashboard first frame:     median {mf * 1000:.0f} ms  ratio {mf / mb:.2f}x")
+    print(f"ours, dashboard figures shown:   median {mg * 1000:.0f} ms  ratio {mg / mb:.2f}x")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    main(parser.parse_args().runs)
