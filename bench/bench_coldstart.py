@@ -70,18 +70,10 @@ def time_until(argv: list[str], markers: list[bytes]) -> list[float]:
     return found
 
 
-def make_ledger(folder: Path) -> Path:
-    sys.path.insert(0, str(ROOT))
-    from ledgers.demo import load_demo
-    from ledgers.ledger import Ledger
-
-    db = folder / "prefecture.json"
-    with Ledger.open(db) as ledger:
-        load_demo(ledger, "prefecture")
-    return db
-
-
 def main(runs: int) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_startup import make_ledger  # the same prefecture ledger as the in-process bench
+
     with tempfile.TemporaryDirectory() as tmp:
         db = make_ledger(Path(tmp))
         bare_cmd = [sys.executable, "-c", BARE]

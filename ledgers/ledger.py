@@ -149,14 +149,13 @@ class Ledger:
              user: str | None = None) -> "Ledger":
         with bulk_load():
             store = Store.open(path, read_only=read_only, user=user)
-        try:
-            with bulk_load():
+            try:
                 ledger = cls(store, today)
-            if not read_only and not store.get("settings", 1) and store.is_empty():
-                ledger._seed_reference_data()
-        except BaseException:
-            store.close()
-            raise
+                if not read_only and not store.get("settings", 1) and store.is_empty():
+                    ledger._seed_reference_data()
+            except BaseException:
+                store.close()
+                raise
         return ledger
 
     def close(self) -> None:

@@ -58,7 +58,6 @@ class LedgerApp(App[int]):
         self.today_override = today
         self.sections: tuple[Section, ...] = available_sections()
         self.ledger: Ledger | None = None
-        self.opening = True  # the file is being read (the first screen shows "正在打开账本")
         self.read_only_reason: str = ""  # non-empty → the read-only banner shows it
         self.open_error: LedgerError | None = None
         self._pending_section: str | None = None  # the last section key pressed while the file was read
@@ -70,6 +69,11 @@ class LedgerApp(App[int]):
         for s in self.sections[1:]:
             # Screens are built (and their modules imported) when first visited.
             self.add_mode(s.mode, s.make_screen)
+
+    @property
+    def opening(self) -> bool:
+        """The file is still being read (the first screen shows "正在打开账本"): neither a ledger nor an error yet."""
+        return self.ledger is None and self.open_error is None
 
     def get_default_screen(self) -> Screen:
         # The first section is the default screen, made with the app: a mode registered before
@@ -138,7 +142,6 @@ class LedgerApp(App[int]):
 
     def _ledger_read(self, ledger: Ledger | None, reason: str, error: LedgerError | None) -> None:
         self.ledger, self.read_only_reason, self.open_error = ledger, reason, error
-        self.opening = False
         # What is in memory now (the ledger, Textual) lives as long as the app: leave it out of every
         # later full collection, which would walk it all (~60 ms at prefecture scale) at random moments.
         gc.freeze()
@@ -154,12 +157,8 @@ class LedgerApp(App[int]):
     def start(self) -> None:
         """The ledger is open: every screen shows it (also after a restore from the open-error screen)."""
         assert self.ledger is not None
-        self.opening = False
         self.update_titles()
-        for screen in self._all_screens():
-            opened = getattr(screen, "ledger_opened", None)
-            if opened is not None and screen.is_mounted:
-                opened()
+        self._tell_screens("ledger_opened")
         # The lookup index (pypinyin over every name) is built once the first figures are up; a
         # thread competing for the GIL would delay them.
         self.set_timer(INDEX_DELAY, self.build_index)
@@ -214,10 +213,14 @@ class LedgerApp(App[int]):
         assert self.ledger is not None
         self.update_titles()
         self.build_index()  # the index only if a reload (undo, demo) dropped it; the lookup lines
+        self._tell_screens("refresh_data")
+
+    def _tell_screens(self, method: str) -> None:
+        """Call ``method`` on every mounted screen that has it (in every mode's stack)."""
         for screen in self._all_screens():
-            refresh = getattr(screen, "refresh_data", None)
-            if refresh is not None and screen.is_mounted:
-                refresh()
+            handler = getattr(screen, method, None)
+            if handler is not None and screen.is_mounted:
+                handler()
 
     def _all_screens(self) -> Iterable[Screen]:
         seen: set[int] = set()

@@ -73,8 +73,7 @@ class DashboardScreen(SectionScreen):
         for pid, title in PANELS:
             self.query_one(f"#{pid}").border_title = title
         self.query_one("#panel-cases").focus()
-        if self.ledger_app.ledger is not None:  # mounted again after the file was read
-            self.refresh_data()
+        self.refresh_data()  # nothing yet at start-up; the figures when mounted after the file was read
 
     def refresh_data(self) -> None:
         if self.ledger_app.ledger is None:  # still being read: ``ledger_opened`` comes back here
