@@ -133,7 +133,7 @@ def demo(obj: Context, scale: str, force: bool) -> None:
         counts = load_demo(ledger, scale)
     click.echo(f"已载入演示数据到 {obj.db}：" + "，".join(
         f"{label}{counts.get(key, 0)}" for key, label in (("villages", "村"), ("cases", "整顿案卷"),
-                                                          ("secretaries", "第一书记"), ("assignments", "包联记录"))))
+                                                          ("cadres", "第一书记"), ("postings", "驻村记录"), ("assignments", "包联记录"))))
 
 
 @cli.command()

@@ -71,7 +71,9 @@ def figures(ledger: Ledger, year: int | None) -> CircularFigures:
         by_village[o.village] = VillageOverdue(o.village, (prev.tasks if prev else 0) + 1,
                                                max(prev.max_days if prev else 0, o.days))
     gaps = [(r.village.name, r.gaps) for r in d.matrix.rows if r.gaps]
-    conflicts = list(dict.fromkeys(c.message for c in d.matrix.conflicts))
+    # One line per conflict at each village, as the matrix, the dashboard and ``check`` count them.
+    names = {r.village.id: r.village.name for r in d.matrix.rows}
+    conflicts = [f"{names.get(c.village_id, '')}：{c.message}" for c in d.matrix.conflicts]
     total = sum(d.cases_by_state.values())
     listed = sum(n for s, n in d.cases_by_state.items() if s not in NOT_LISTED)
     return CircularFigures(year, d.today, total, listed, dict(d.cases_by_state), list(by_village.values()),

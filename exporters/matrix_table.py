@@ -1,7 +1,7 @@
 """"四个一"包联表: one row per village whose case needs the four slots (DOMAIN.md column order).
 
-A gap shows ``未落实`` in the name cell; conflicts (a first secretary in two villages, an ended
-posting still in a slot) go to 备注. Stand-alone it is a 通知 with the table attached, or the table
+A gap shows ``未落实`` in the name cell (a 拟选派 first secretary is named in 备注); conflicts
+(``ledgers.assignments.conflicts``) go to 备注. Stand-alone it is a 通知 with the table attached, or the table
 alone under its title (``options.notice``).
 """
 from __future__ import annotations
@@ -41,6 +41,8 @@ def matrix_rows(ledger: Ledger, year: int | None = None) -> list[list[str]]:
         notes = [c.message for c in m.conflicts_of(r.village.id)]
         if r.gaps:
             notes.insert(0, "缺" + "、".join(g.value for g in r.gaps))
+        if r.planned is not None:
+            notes.insert(1 if r.gaps else 0, f"第一书记拟选派{r.planned.name}")
         rows.append([str(n), r.village.township, r.village.name, *pair(Role.COUNTY_LEADER),
                      *pair(Role.TOWNSHIP_LEADER), *pair(Role.FIRST_SECRETARY),
                      unit.name if unit is not None else GAP, table_date(r.since), "；".join(notes)])

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ledgers.dates import cn_date
 from ledgers.ledger import Ledger
-from ledgers.models import ENDED_SECRETARY_STATES, FirstSecretary
-from ledgers.rules import term_end
+from ledgers.models import RosterEntry
+from ledgers.roster import roster
 from ledgers.validate import mask_id, mask_phone
 
 from .content import Attachment, Content, issued_table, scope_words
@@ -23,31 +23,25 @@ COLUMNS = (
 )
 
 
-def secretaries(ledger: Ledger, options: ExportOptions) -> list[FirstSecretary]:
-    rows = ledger.secretaries()
-    if not options.include_ended:
-        rows = [f for f in rows if f.status not in ENDED_SECRETARY_STATES]
-    return rows
+def secretaries(ledger: Ledger, options: ExportOptions) -> list[RosterEntry]:
+    return roster(ledger, include_ended=options.include_ended)
 
 
 def roster_rows(ledger: Ledger, options: ExportOptions) -> list[list[str]]:
     out = []
-    for n, f in enumerate(secretaries(ledger, options), 1):
-        # village_name reads the cache without copying the record (1,500 copies cost 0.05 s)
-        village = ledger.village_name(f.village_id)
-        township = f.township or (ledger.village(f.village_id).township if village else "")
-        posted = township + village
-        grades = "\n".join(f"{year}年{grade.value}" for year, grade in sorted(f.assessments.items()))
-        note = f.note
-        if f.recall_reason is not None:
-            note = f"召回原因：{f.recall_reason.value}" + (f"；{note}" if note else "")
+    for n, e in enumerate(secretaries(ledger, options), 1):
+        c, p = e.cadre, e.posting
+        grades = "\n".join(f"{year}年{grade.value}" for year, grade in sorted(p.assessments.items()))
+        note = p.note
+        if p.recall_reason is not None:
+            note = f"召回原因：{p.recall_reason.value}" + (f"；{note}" if note else "")
         out.append([
-            str(n), f.name, f.gender.value, f.ethnicity, month_text(f.birth), f.political_status, f.education,
-            f.dispatching_unit, f.unit_level.value, f.original_post, f.rank, posted, f.village_type.value, f.batch,
-            table_date(f.arrival), table_date(term_end(f)),
-            mask_id(f.id_number) if options.mask else f.id_number,
-            mask_phone(f.phone) if options.mask else f.phone,
-            grades, f.status.value, note,
+            str(n), c.name, c.gender.value, c.ethnicity, month_text(c.birth), c.political_status, c.education,
+            c.dispatching_unit, c.unit_level.value, c.original_post, c.rank, e.township + e.village,
+            p.village_type.value, p.batch, table_date(p.arrival), table_date(e.term_end),
+            mask_id(c.id_number) if options.mask else c.id_number,
+            mask_phone(c.phone) if options.mask else c.phone,
+            grades, e.status.value, note,
         ])
     return out
 

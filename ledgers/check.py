@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from . import roster
 from .ledger import Ledger
-from .matrix import find_conflicts
+from .matrix import assignment_matrix, find_conflicts
 from .models import Level, Role
 from .rules import Finding, secretary_findings, slot_findings, village_findings
 
@@ -21,6 +22,9 @@ class CheckReport:
         return not self.integrity
 
 
+CONFLICT_PREFIX = "“四个一”冲突："
+
+
 def _err(subject: str, msg: str, kind: str = "", ref: int = 0) -> Finding:
     return Finding(Level.ERROR, "完整性", subject, msg, kind, ref)
 
@@ -29,7 +33,6 @@ def integrity_problems(ledger: Ledger) -> list[Finding]:
     out = []
     villages = {v.id: v for v in ledger.villages()}
     cases = ledger.cases()  # each call deep-copies every case: take them once
-    secretaries = ledger.secretaries()
     case_ids = {c.id for c in cases}
     for c in cases:
         if c.village_id not in villages:
@@ -42,31 +45,20 @@ def integrity_problems(ledger: Ledger) -> list[Finding]:
     for vid, n in active.items():
         if n > 1:
             out.append(_err(ledger.village_name(vid) or f"村#{vid}", f"同时有{n}个未结束的整顿案卷", "village", vid))
-    for fs in secretaries:
-        if fs.village_id is not None and fs.village_id not in villages:
-            out.append(_err(fs.name, f"驻村（编号{fs.village_id}）不存在", "secretary", fs.id))
-    ids = Counter(fs.id_number for fs in secretaries if fs.id_number)
-    for number, n in ids.items():
-        if n > 1:
-            names = "、".join(f.name for f in secretaries if f.id_number == number)
-            out.append(_err(names, f"{n}条花名册记录的身份证号相同", "secretary"))
+    for subject, problem, ref in roster.integrity_problems(ledger):
+        out.append(_err(subject, problem, "secretary", ref))
     names = Counter((v.township, v.name) for v in villages.values())
     for (township, name), n in names.items():
         if n > 1:
             out.append(_err(f"{township}{name}", f"村名重复{n}次", "village"))
-    for a in ledger.assignments():
+    for a in ledger.records("assignments"):
         if a.village_id not in villages:
             out.append(_err(f"包联记录#{a.id}", "引用的村不存在", "assignment", a.id))
-        name, _ = ledger.holder_name(a.role, a.holder_id)
-        if name == "（已删除）":
-            out.append(_err(f"包联记录#{a.id}", f"引用的{a.role.value}不存在", "assignment", a.id))
-    slots: Counter[tuple[int, Role]] = Counter(
-        (a.village_id, a.role) for a in ledger.assignments(active_on=ledger.today))
-    for (vid, role), n in slots.items():
-        if n > 1:
-            out.append(_err(ledger.village_name(vid), f"{role.value}同时有{n}人（单位）在岗", "village", vid))
+    # Conflicts of the 四个一 (two holders of one slot, a first secretary in two villages, a holder
+    # that no longer exists …): the same list the matrix, the dashboard and the 通报 count.
     for c in find_conflicts(ledger, ledger.today):
-        out.append(_err(ledger.village_name(c.village_id), c.message, "village", c.village_id))
+        out.append(_err(ledger.village_name(c.village_id) or f"村#{c.village_id}", CONFLICT_PREFIX + c.message,
+                        "village", c.village_id))
     return out
 
 
@@ -75,12 +67,10 @@ def rule_findings(ledger: Ledger) -> list[Finding]:
     out: list[Finding] = []
     for v in ledger.villages():
         out += village_findings(v, s, today)
-    for c in ledger.slotted_cases():
-        slots = ledger.slots(c.village_id)
-        out += slot_findings(ledger.village(c.village_id), c, {r: (h.name if h else None) for r, h in slots.items()},
-                             None)
-    for fs in ledger.secretaries():
-        out += secretary_findings(fs, s, today)
+    for row in assignment_matrix(ledger).rows:
+        out += slot_findings(row.village, row.case, {r: (h.name if h else None) for r, h in row.slots.items()})
+    for e in roster.roster(ledger):
+        out += secretary_findings(e, s, today)
     return out
 
 

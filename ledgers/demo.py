@@ -21,11 +21,12 @@ from .models import (
     AcceptanceResult,
     Assignment,
     CaseState,
-    FirstSecretary,
+    Cadre,
     Gender,
     Grade,
     Leader,
     OrgType,
+    Posting,
     ProgressReport,
     RecallReason,
     RectificationCase,
@@ -33,6 +34,7 @@ from .models import (
     Role,
     SecretaryStatus,
     Settings,
+    StatusChange,
     Situation,
     Task,
     TaskStatus,
@@ -134,30 +136,39 @@ class Demo:
         day = date(year, month, 15)
         return day if day <= self.today else date(year - 5, month, 15)
 
-    def secretary(self, unit: tuple[str, UnitLevel], village: Village | None, arrival: date,
-                  status: SecretaryStatus = SecretaryStatus.ACTIVE) -> FirstSecretary:
+    def secretary(self, unit: tuple[str, UnitLevel], village: Village, arrival: date | None,
+                  status: SecretaryStatus = SecretaryStatus.ACTIVE) -> tuple[Cadre, Posting]:
+        """A fictional cadre and their posting to ``village`` (its ``cadre_id`` is set once the cadre
+        is stored: the caller yields the cadre first)."""
         r = self.rng
         gender = Gender.MALE if r.random() < 0.7 else Gender.FEMALE
         birth = date(r.randrange(1972, 1996), r.randrange(1, 13), r.randrange(1, 29))
-        fs = FirstSecretary(
+        cadre = Cadre(
             name=self.person(), gender=gender, ethnicity=r.choice(["汉族"] * 6 + ["苗族", "土家族", "侗族"]),
             birth=birth, education=r.choice(["大学本科", "研究生", "大学本科", "大专"]), dispatching_unit=unit[0],
             unit_level=unit[1], original_post=r.choice(["科员", "副科长", "科长", "副主任", "干事"]),
             rank=r.choice(["一级科员", "四级主任科员", "二级主任科员", "副科级"]),
-            township=village.township if village else "", village_id=village.id if village else None,
-            village_type=r.choice(list(VillageType)), batch=f"第{r.choice(['十', '十一', '十二'])}批",
-            arrival=arrival, term_months=24, id_number=random_id_number(r, birth=birth, gender=gender),
-            phone=self.phone(), status=SecretaryStatus.PROPOSED,
-        )
-        fs.history.append(workflow.StatusChange(arrival - timedelta(days=20), None, SecretaryStatus.PROPOSED, "选派"))
-        if status != SecretaryStatus.PROPOSED:
-            workflow.apply_secretary(fs, SecretaryStatus.ACTIVE, workflow.PostingInput(on=arrival), self.today,
-                                     self.settings)
-        y = self.today.year
-        for year in (y - 2, y - 1):
-            if date(year, 12, 31) > arrival:
-                fs.assessments[year] = r.choice([Grade.EXCELLENT, Grade.COMPETENT, Grade.COMPETENT])
-        return fs
+            id_number=random_id_number(r, birth=birth, gender=gender), phone=self.phone())
+        selected = (arrival or self.today) - timedelta(days=20)
+        p = Posting(0, village.id, village_type=r.choice(list(VillageType)),
+                    batch=f"第{r.choice(['十', '十一', '十二'])}批", term_months=24, status=SecretaryStatus.PROPOSED,
+                    history=[StatusChange(selected, None, SecretaryStatus.PROPOSED, "选派")])
+        if status != SecretaryStatus.PROPOSED and arrival is not None:
+            workflow.apply_posting(p, SecretaryStatus.PROPOSED, SecretaryStatus.ACTIVE,
+                                   workflow.PostingInput(on=arrival), self.today, self.settings)
+            y = self.today.year
+            for year in (y - 2, y - 1):
+                if date(year, 12, 31) > arrival:
+                    p.assessments[year] = r.choice([Grade.EXCELLENT, Grade.COMPETENT, Grade.COMPETENT])
+        return cadre, p
+
+    def act(self, p: Posting, to: SecretaryStatus, **kw: Any) -> None:
+        """A posting action through the real workflow, from the status in force on its date."""
+        from .rules import status_of
+
+        on = kw.get("on") or self.today
+        workflow.apply_posting(p, status_of(p, self.settings, on), to, workflow.PostingInput(**kw), self.today,
+                               self.settings)
 
     def tasks(self, n: int, start: date, *, overdue: int = 0, done: int = 0) -> list[Task]:
         """``n`` tasks; the first ``done`` finished, the next ``overdue`` past their deadline."""
@@ -280,37 +291,53 @@ def township_records(today: date, township: str = "青石镇") -> Iterator[tuple
     for u in units:
         yield "units", u
 
-    # First secretaries: (village index or None, unit index, months since arrival, status)
+    # First secretaries: (village index, unit index, months since arrival, status)
     plan = [(0, 0, 10, "在岗"), (1, 1, 14, "在岗"), (2, 2, 6, "在岗"), (3, 3, 18, "在岗"), (5, 4, 22, "期满待轮换"),
             (7, 5, 9, "在岗"), (8, 6, 12, "在岗"), (10, 7, 16, "在岗"), (11, 8, 3, "在岗"), (12, 9, 20, "在岗"),
-            (13, 0, 11, "召回"), (14, 1, 30, "期满离任"), (15, 2, 26, "调整"), (16, 3, 0, "拟选派"), (17, 4, 27, "期满离任")]
-    secretaries = []
+            (13, 0, 11, "召回"), (14, 1, 30, "期满离任"), (15, 2, 14, "调整"), (16, 3, 0, "拟选派"), (17, 4, 27, "期满离任")]
+    secretaries: list[tuple[Cadre, Posting]] = []
     for vi, ui, months, status in plan:
-        arrival = add_months(today, -months) - timedelta(days=23 if status == "期满待轮换" else 0)
-        fs = d.secretary(UNITS[ui], villages[vi], arrival, SecretaryStatus(status) if status == "拟选派" else SecretaryStatus.ACTIVE)
-        if status == "拟选派":
-            fs.arrival = None
-        elif status == "期满待轮换":
-            fs.arrival = add_months(today, -24) + timedelta(days=38)  # term ends in 38 days
-            workflow.apply_secretary(fs, SecretaryStatus.TERM_ENDING, workflow.PostingInput(on=d.days_ago(3)), today, d.settings)
-        elif status == "召回":
-            fs.assessments[y - 1] = Grade.INCOMPETENT
-            fs.absences[y - 1] = 3
-            workflow.apply_secretary(fs, SecretaryStatus.RECALLED, workflow.PostingInput(
-                on=d.days_ago(40), recall_reason=RecallReason.INCOMPETENT_GRADE, who="镇党委"), today, d.settings)
-        elif status == "调整":
-            workflow.apply_secretary(fs, SecretaryStatus.REASSIGNED, workflow.PostingInput(
-                on=d.days_ago(100), reason="工作需要调整到县乡村振兴局", who="镇党委"), today, d.settings)
+        arrival = None if status == "拟选派" else add_months(today, -months)
+        if status == "期满待轮换":
+            arrival = add_months(today, -24) + timedelta(days=38)  # term ends in 38 days: 期满待轮换 by date
+        cadre, p = d.secretary(UNITS[ui], villages[vi], arrival,
+                               SecretaryStatus.PROPOSED if status == "拟选派" else SecretaryStatus.ACTIVE)
+        if status == "召回":
+            p.assessments[y - 1] = Grade.INCOMPETENT
+            p.absences[y - 1] = 3
+            d.act(p, SecretaryStatus.RECALLED, on=d.days_ago(40), recall_reason=RecallReason.INCOMPETENT_GRADE,
+                  approver="镇党委", who="党建办")
         elif status == "期满离任":
-            fs.arrival = add_months(today, -months)
-            end = add_months(fs.arrival, 24)
-            workflow.apply_secretary(fs, SecretaryStatus.TERM_ENDING, workflow.PostingInput(on=end - timedelta(days=50)), today, d.settings)
-            workflow.apply_secretary(fs, SecretaryStatus.LEFT, workflow.PostingInput(on=end), today, d.settings)
-        secretaries.append(fs)
-    secretaries[3].assessments[y - 1] = Grade.BASIC  # R11: interview note
-    secretaries[3].absences[y - 1] = 2
-    for fs in secretaries:
-        yield "secretaries", fs
+            assert p.arrival is not None
+            end = add_months(p.arrival, 24)
+            d.act(p, SecretaryStatus.LEFT, on=end + timedelta(days=1), who="党建办")
+        secretaries.append((cadre, p))
+    secretaries[3][1].assessments[y - 1] = Grade.BASIC  # R11: an interview to-do
+    secretaries[3][1].absences[y - 1] = 2
+    secretaries[6][1].assessments[y - 1] = Grade.INCOMPETENT  # R11: a recall to-do
+    secretaries[6][1].absences[y - 1] = 3
+    moved = secretaries[12][1]  # 调整: from 龙泉村 to 李家湾村 100 days ago, the same cadre
+    successor = Posting(0, villages[19].id, VillageType.OTHER, moved.batch, d.days_ago(100), 24,
+                        status=SecretaryStatus.ACTIVE)
+    # (Records listed without a ledger have no ids yet: any other id stands for the other village.)
+    d.act(moved, SecretaryStatus.REASSIGNED, on=d.days_ago(100), reason="工作需要",
+          village_id=villages[19].id or -1, who="党建办")
+    successor.history.append(StatusChange(d.days_ago(100), None, SecretaryStatus.ACTIVE,
+                                          f"由{villages[15].name}调整到村", "党建办"))
+    # A sheet kept by hand before this ledger listed 青山村's first secretary in 东风村 as well: a
+    # conflict the matrix, the dashboard, ``check`` and the 通报 all show.
+    double = Posting(0, villages[10].id, VillageType.WEAK_BRANCH, "第十二批", d.days_ago(30), 24,
+                     status=SecretaryStatus.ACTIVE,
+                     history=[StatusChange(d.days_ago(30), None, SecretaryStatus.ACTIVE, "从旧表格录入", "党建办")])
+    for cadre, p in secretaries:
+        yield "cadres", cadre
+        p.cadre_id = cadre.id
+        yield "postings", p
+    successor.cadre_id = moved.cadre_id
+    successor.successor_of = moved.id
+    yield "postings", successor
+    double.cadre_id = secretaries[0][0].id
+    yield "postings", double
 
     # Cases: last year's batch walked to its end states, this year's spread over the working states.
     C = CaseState
@@ -337,8 +364,8 @@ def township_records(today: date, township: str = "青石镇") -> Iterator[tuple
     relapsed.relapsed_into = reopened.id
     yield "cases", relapsed  # again, now with the link (same id: replaced)
 
-    # 四个一 for every village with a case in identified … consolidating.
-    fs_by_village = {fs.village_id: fs for fs in secretaries}
+    # 四个一 for every village with a case in identified … consolidating (the first-secretary slot is
+    # the serving posting).
     county = leaders[:4]
     town = leaders[4:]
     for n, vi in enumerate([0, 1, 2, 3, 5, 8, 10, 14]):
@@ -347,15 +374,8 @@ def township_records(today: date, township: str = "青石镇") -> Iterator[tuple
         yield "assignments", Assignment(v.id, Role.COUNTY_LEADER, county[n % 4].id, since)
         if vi != 8:  # 河东村: no township leader yet → a gap
             yield "assignments", Assignment(v.id, Role.TOWNSHIP_LEADER, town[n % 6].id, since)
-        fs = fs_by_village.get(v.id)
-        if fs is not None and fs.status in (SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING):
-            yield "assignments", Assignment(v.id, Role.FIRST_SECRETARY, fs.id, fs.arrival)
         if vi != 10:  # 东风村: no paired unit → a gap
             yield "assignments", Assignment(v.id, Role.PAIRED_UNIT, units[n % len(units)].id, since)
-    # Conflicts: the first secretary of 青山村 is also listed for 东风村 (which thereby has two in its slot);
-    # the recalled one (金沙村) still holds 枫林村's slot.
-    yield "assignments", Assignment(villages[10].id, Role.FIRST_SECRETARY, secretaries[0].id, d.days_ago(30))
-    yield "assignments", Assignment(villages[14].id, Role.FIRST_SECRETARY, secretaries[10].id, d.days_ago(300))
 
 
 def generated_records(today: date, *, townships: int, villages_per: int, cases: int, secretaries: int,
@@ -385,16 +405,15 @@ def generated_records(today: date, *, townships: int, villages_per: int, cases: 
     for u in units:
         yield "units", u
     posted = r.sample(all_villages, min(secretaries, len(all_villages)))
-    fss = []
     for n in range(secretaries):
         v = posted[n % len(posted)]
-        fs = d.secretary(r.choice(UNITS), v, add_months(today, -r.randrange(1, 23)))
-        fss.append(fs)
-        yield "secretaries", fs
+        cadre, p = d.secretary(r.choice(UNITS), v, add_months(today, -r.randrange(1, 23)))
+        yield "cadres", cadre
+        p.cadre_id = cadre.id
+        yield "postings", p
     states = [CaseState.CANDIDATE, CaseState.IDENTIFIED, CaseState.RECTIFYING, CaseState.RECTIFYING,
               CaseState.RECTIFYING, CaseState.AWAITING_ACCEPTANCE, CaseState.ACCEPTED, CaseState.CONSOLIDATING]
     case_villages = r.sample(all_villages, min(cases, len(all_villages)))
-    fs_by_village = {fs.village_id: fs for fs in fss}
     made = 0
     unstarted = (CaseState.CANDIDATE, CaseState.IDENTIFIED)
     # Progress reports only exist from the start of rectification: spread ``reports`` over those cases.
@@ -427,9 +446,6 @@ def generated_records(today: date, *, townships: int, villages_per: int, cases: 
             yield "assignments", Assignment(v.id, Role.COUNTY_LEADER, leaders[n % 30].id, since)
             if n % 7:
                 yield "assignments", Assignment(v.id, Role.TOWNSHIP_LEADER, leaders[30 + n % (len(leaders) - 30)].id, since)
-            fs = fs_by_village.get(v.id)
-            if fs is not None:
-                yield "assignments", Assignment(v.id, Role.FIRST_SECRETARY, fs.id, fs.arrival)
             yield "assignments", Assignment(v.id, Role.PAIRED_UNIT, units[n % len(units)].id, since)
 
 
@@ -466,7 +482,7 @@ def load_demo(ledger: Ledger, scale: str = "township") -> dict[str, int]:
 def clear_ledger(ledger: Ledger) -> None:
     """Remove every record except the situation table (``demo --force``), as one undoable change."""
     with ledger.store.transaction("清空账本（重新载入演示数据前）", detail=False):
-        for name in ("assignments", "cases", "secretaries", "villages", "leaders", "units", "settings"):
+        for name in ("assignments", "cases", "postings", "cadres", "villages", "leaders", "units", "settings"):
             for rec in ledger.store.all(name):
                 ledger.store.delete(name, rec["id"])
     ledger._load()

@@ -12,9 +12,9 @@ import enum
 import gc
 import json
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,14 +29,13 @@ from .models import (
     AcceptanceResult,
     Assignment,
     CaseState,
-    ENDED_SECRETARY_STATES,
-    FirstSecretary,
+    Cadre,
     Leader,
+    Posting,
     ProgressReport,
     RectificationCase,
     Review,
     Role,
-    SecretaryStatus,
     Settings,
     Situation,
     Task,
@@ -44,7 +43,7 @@ from .models import (
     Unit,
     Village,
 )
-from .rules import check_grade, poll_problems
+from .rules import poll_problems
 from .settings_meta import settings_problems
 from .store import AuditEntry, Store
 from .text import clean_text
@@ -59,7 +58,8 @@ COLLECTIONS: dict[str, type] = {
     "leaders": Leader,
     "units": Unit,
     "situations": Situation,
-    "secretaries": FirstSecretary,
+    "cadres": Cadre,
+    "postings": Posting,
     "cases": RectificationCase,
     "assignments": Assignment,
     "settings": Settings,
@@ -68,11 +68,11 @@ COLLECTIONS: dict[str, type] = {
 
 @dataclass(frozen=True)
 class Holder:
-    """Who fills one 四个一 slot, resolved for display."""
+    """Who fills one 四个一 slot, resolved for display (``ledgers.assignments.slots``)."""
 
-    assignment_id: int
+    assignment_id: int  # the Assignment of a leader or unit; the Posting's id for a first secretary
     role: Role
-    holder_id: int
+    holder_id: int  # Leader, Unit or Cadre id
     name: str
     detail: str  # title of a leader, dispatching unit of a first secretary, level of a unit
     start: date | None
@@ -80,14 +80,6 @@ class Holder:
 
 def _task_lock_message(state: CaseState) -> str:
     return f"案卷处于“{state.value}”阶段，整改任务已不能修改（验收不合格退回整改后可再修改）"
-
-
-def _day_before(day: date) -> date:
-    """The last day of a posting that ends because of something on ``day`` (a successor starting, a
-    recall): the day before, so that on ``day`` itself the slot shows the successor or a gap. A posting
-    ended on its own first day thus ends before it began: it never held the slot, which is what a
-    same-day correction means (and the integrity check then sees one holder, not two)."""
-    return day - timedelta(days=1)
 
 
 def _clean_strings(obj: Any, multiline_fields: frozenset[str] = frozenset()) -> Any:
@@ -197,7 +189,7 @@ class Ledger:
             name: {r["id"]: from_dict(cls, r) for r in self.store.scan(name)} for name, cls in COLLECTIONS.items()
         }
         self._case_by_village: dict[int, list[int]] | None = None
-        self._assignments_by_village: dict[int, list[Assignment]] | None = None
+        self._derived: dict[str, dict[str, Any]] = {}
         # The pinyin index is built on first use (or by ``ensure_index`` in a start-up worker):
         # pypinyin over thousands of names must not delay the first screen.
         self._index_ready = False
@@ -221,23 +213,65 @@ class Ledger:
     # ------------------------------------------------------------ generic persistence
 
     def _save(self, collection: str, obj: T, summary: str) -> T:
-        if self.store.read_only:
-            from .errors import ReadOnlyError
-
-            raise ReadOnlyError("只读模式下不能修改账本（另一位同事正在使用）。")
-        obj = clone(obj)
-        with self.store.transaction(summary):
-            obj.id = self.store.put(collection, to_dict(obj))  # type: ignore[attr-defined]
-        self._cache[collection][obj.id] = obj  # type: ignore[attr-defined]
-        self._changed(collection)
-        return clone(obj)
+        return self.commit(summary, [(collection, obj)])[0]
 
     def _changed(self, collection: str) -> None:
         self.version += 1
         if collection == "cases":
             self._case_by_village = None
-        elif collection == "assignments":
-            self._assignments_by_village = None
+        self._derived.pop(collection, None)
+
+    def derived(self, collection: str, key: str, build: Callable[[], T]) -> T:
+        """A value computed from ``collection`` (an index by village …), kept until that collection
+        changes. Modules over the ledger (roster, assignments) keep their indexes here."""
+        cache = self._derived.setdefault(collection, {})
+        if key not in cache:
+            cache[key] = build()
+        return cache[key]
+
+    def commit(self, summary: str, puts: Iterable[tuple[str, Any]] = (),
+               deletes: Iterable[tuple[str, int]] = ()) -> list[Any]:
+        """Write several records as one audited change (one undo): each ``(collection, obj)`` in
+        ``puts`` is stored (a new one gets its id), each ``(collection, id)`` in ``deletes`` removed.
+        Returns copies of the stored objects, in order. Callers validate first: nothing here does."""
+        if self.store.read_only:
+            from .errors import ReadOnlyError
+
+            raise ReadOnlyError("只读模式下不能修改账本（另一位同事正在使用）。")
+        puts = [(c, clone(o)) for c, o in puts]
+        deletes = list(deletes)
+        with self.store.transaction(summary):
+            for collection, obj in puts:
+                obj.id = self.store.put(collection, to_dict(obj))
+            for collection, id in deletes:
+                self.store.delete(collection, id)
+        for collection, obj in puts:
+            self._cache[collection][obj.id] = obj
+            self._changed(collection)
+        for collection, id in deletes:
+            self._cache[collection].pop(id, None)
+            self._changed(collection)
+        return [clone(o) for _, o in puts]
+
+    @contextlib.contextmanager
+    def transaction(self, summary: str) -> Iterator[None]:
+        """Several ``commit`` calls as one audited change (one undo); their own summaries give way to
+        ``summary``. If the block fails, nothing is written and the ledger is re-read from the store."""
+        try:
+            with self.store.transaction(summary):
+                yield
+        except BaseException:
+            self._load()
+            raise
+
+    def settings_ref(self) -> Settings:
+        """The settings object itself (no copy), for rules read in loops. Do not change it."""
+        s = self._cache["settings"].get(1)
+        return s if s is not None else self._default_settings()
+
+    def get(self, collection: str, id: int, what: str) -> Any:
+        """A copy of one record; NotFound (naming ``what``) when there is none."""
+        return self._get(collection, id, what)
 
     def _get(self, collection: str, id: int, what: str) -> Any:
         try:
@@ -355,9 +389,9 @@ class Ledger:
         n = sum(1 for c in self._cache["cases"].values() if c.village_id == id)
         if n:
             refs.append(f"{n}个整顿案卷")
-        n = sum(1 for f in self._cache["secretaries"].values() if f.village_id == id)
+        n = sum(1 for p in self._cache["postings"].values() if p.village_id == id)
         if n:
-            refs.append(f"{n}名第一书记驻村记录")
+            refs.append(f"{n}条第一书记驻村记录")
         n = sum(1 for a in self._cache["assignments"].values() if a.village_id == id)
         if n:
             refs.append(f"{n}条“四个一”包联记录")
@@ -378,228 +412,13 @@ class Ledger:
     def lookup(self, query: str, limit: int = 20) -> list[Hit]:
         return self.ensure_index().search(query, limit)
 
-    # ------------------------------------------------------------ leaders and units
-
-    def leaders(self, role: Role | None = None) -> list[Leader]:
-        return [l for l in sorted(self._all("leaders"), key=lambda l: l.id) if role is None or l.role == role]
-
-    def leader(self, id: int) -> Leader:
-        return self._get("leaders", id, "领导")
-
-    def save_leader(self, l: Leader) -> Leader:
-        l = _clean_strings(clone(l))
-        errors = [] if l.name else [FieldError("姓名", "不能为空")]
-        if l.role not in (Role.COUNTY_LEADER, Role.TOWNSHIP_LEADER):
-            errors.append(FieldError("类别", "应为县级联系领导或乡镇包村领导"))
-        if l.phone:
-            from .validate import normalize_phone
-
-            try:
-                l.phone = normalize_phone(l.phone)
-            except FieldError as e:
-                errors.append(e)
-        if errors:
-            raise ValidationErrors(errors)
-        return self._save("leaders", l, f"{'修改' if l.id else '新增'}{l.role.value}：{l.name}")
-
-    def units(self) -> list[Unit]:
-        return sorted(self._all("units"), key=lambda u: u.id)
-
-    def unit(self, id: int) -> Unit:
-        return self._get("units", id, "单位")
-
-    def save_unit(self, u: Unit) -> Unit:
-        u = _clean_strings(clone(u))
-        if not u.name:
-            raise ValidationErrors([FieldError("单位名称", "不能为空")])
-        return self._save("units", u, f"{'修改' if u.id else '新增'}结对单位：{u.name}")
-
-    # ------------------------------------------------------------ first secretaries
-
-    def secretaries(self) -> list[FirstSecretary]:
-        return sorted(self._all("secretaries"), key=lambda f: f.id)
-
-    def secretary(self, id: int) -> FirstSecretary:
-        return self._get("secretaries", id, "第一书记")
-
-    def validate_secretary(self, fs: FirstSecretary) -> list[FieldError]:
-        from .validate import check_id_agreement, normalize_id_number, normalize_phone
-
-        errors = []
-        if not fs.name:
-            errors.append(FieldError("姓名", "不能为空"))
-        if fs.political_status != "中共党员":
-            errors.append(FieldError("政治面貌", "第一书记应为中共党员"))
-        if fs.term_months <= 0:
-            errors.append(FieldError("任期（月）", "应大于0"))
-        if fs.id_number:
-            try:
-                fs.id_number = normalize_id_number(fs.id_number)
-                errors += [FieldError("身份证号", p) for p in check_id_agreement(fs.id_number, birth=fs.birth,
-                                                                              gender=fs.gender)]
-            except FieldError as e:
-                errors.append(e)
-        if fs.phone:
-            try:
-                fs.phone = normalize_phone(fs.phone)
-            except FieldError as e:
-                errors.append(e)
-        if fs.village_id is not None and fs.village_id not in self._cache["villages"]:
-            errors.append(FieldError("驻村", "所选村不存在"))
-        if fs.arrival and fs.birth and fs.arrival <= fs.birth:
-            errors.append(FieldError("到村时间", "应晚于出生年月"))
-        s = self.settings
-        for year, grade in fs.assessments.items():
-            try:
-                check_grade(grade, fs.absences.get(year, 0), s, f"{year}年度考核")
-            except FieldError as e:
-                errors.append(e)
-        for year, n in fs.absences.items():
-            if n < 0:
-                errors.append(FieldError(f"{year}年无故不在岗次数", "不能为负数"))
-        return errors
-
-    def save_secretary(self, fs: FirstSecretary) -> FirstSecretary:
-        fs = _clean_strings(clone(fs), MULTILINE)
-        if fs.village_id is not None and not fs.township:
-            fs.township = self._cache["villages"][fs.village_id].township if fs.village_id in self._cache["villages"] else ""
-        if fs.id:
-            old = self.secretary(fs.id)
-            if (fs.status, fs.history, fs.recall_reason) != (old.status, old.history, old.recall_reason):
-                raise LedgerError("第一书记的状态只能通过到村、召回、调整、轮换、留任等操作修改。")
-        elif fs.status not in (SecretaryStatus.PROPOSED, SecretaryStatus.ACTIVE):
-            raise LedgerError(f"新录入的第一书记应为“{SecretaryStatus.PROPOSED.value}”或“{SecretaryStatus.ACTIVE.value}”，"
-                              f"不能直接录为“{fs.status.value}”。")
-        if fs.term_months == 0:
-            fs.term_months = self.settings.secretary_term_months  # the policy when posted stays with the posting
-        errors = self.validate_secretary(fs)
-        if errors:
-            raise ValidationErrors(errors)
-        if not fs.id:
-            from .models import StatusChange
-
-            fs.history = fs.history or [StatusChange(self.today, None, fs.status, "录入花名册", self.user)]
-        return self._save("secretaries", fs, f"{'修改' if fs.id else '新增'}第一书记：{fs.name}")
-
-    def secretary_village(self, fs: FirstSecretary) -> str:
-        return self.village_name(fs.village_id)
-
-    def move_secretary(self, id: int, to: SecretaryStatus, i: workflow.PostingInput | None = None) -> FirstSecretary:
-        """A posting transition; ending a posting ends the 四个一 slot it filled (it becomes a gap)."""
-        i = _clean_strings(i or workflow.PostingInput(), MULTILINE)
-        i.who = i.who or self.user
-        fs = self.secretary(id)
-        workflow.apply_secretary(fs, to, i, self.today, self.settings)
-        on = i.on or self.today
-        verb = workflow.SECRETARY_TRANSITIONS[(fs.history[-1].from_status, to)]  # type: ignore[index]
-        with self.store.transaction(f"第一书记{verb}：{fs.name}"):
-            self.store.put("secretaries", to_dict(fs))
-            ended = []
-            if to in ENDED_SECRETARY_STATES:
-                for a in self._cache["assignments"].values():
-                    if a.role == Role.FIRST_SECRETARY and a.holder_id == id and a.end is None:
-                        a2 = replace(a, end=_day_before(on))
-                        self.store.put("assignments", to_dict(a2))
-                        ended.append(a2)
-        self._cache["secretaries"][id] = fs
-        for a in ended:
-            self._cache["assignments"][a.id] = a
-        self._changed("secretaries")
-        self._changed("assignments")
-        return clone(fs)
-
-    def refresh_term_status(self) -> list[FirstSecretary]:
-        """Move postings within the warning window to 期满待轮换 (R8); returns those moved."""
-        moved = []
-        for fs in self.secretaries():
-            if fs.status == SecretaryStatus.ACTIVE and workflow.check_secretary(
-                    fs, SecretaryStatus.TERM_ENDING, workflow.PostingInput(), self.today, self.settings).allowed:
-                moved.append(self.move_secretary(fs.id, SecretaryStatus.TERM_ENDING,
-                                                 workflow.PostingInput(reason="任期届满前提醒")))
-        return moved
-
-    # ------------------------------------------------------------ 四个一
-
-    def assignments(self, village_id: int | None = None, *, active_on: date | None = None) -> list[Assignment]:
-        rows = self._all("assignments")
-        if village_id is not None:
-            rows = [a for a in rows if a.village_id == village_id]
-        if active_on is not None:
-            rows = [a for a in rows if a.active_on(active_on)]
-        return sorted(rows, key=lambda a: a.id)
-
-    def holder_name(self, role: Role, holder_id: int) -> tuple[str, str]:
-        """(name, detail) of whoever ``holder_id`` points at for ``role``."""
-        if role in (Role.COUNTY_LEADER, Role.TOWNSHIP_LEADER):
-            l = self._cache["leaders"].get(holder_id)
-            return (l.name, l.title) if l else ("（已删除）", "")
-        if role == Role.FIRST_SECRETARY:
-            f = self._cache["secretaries"].get(holder_id)
-            return (f.name, f.dispatching_unit) if f else ("（已删除）", "")
-        u = self._cache["units"].get(holder_id)
-        return (u.name, u.level.value) if u else ("（已删除）", "")
+    # ------------------------------------------------------------ 四个一 (ledgers.assignments decides)
 
     def slots(self, village_id: int, on: date | None = None) -> dict[Role, Holder | None]:
-        """The four 四个一 slots of a village today: a Holder, or None for a gap (未落实)."""
-        day = on or self.today
-        out: dict[Role, Holder | None] = {r: None for r in Role}
-        if self._assignments_by_village is None:
-            by_village: dict[int, list[Assignment]] = {}
-            for a in self._cache["assignments"].values():
-                by_village.setdefault(a.village_id, []).append(a)
-            self._assignments_by_village = by_village
-        # The latest posting wins where two overlap (a successor set on the predecessor's first day).
-        for a in sorted(self._assignments_by_village.get(village_id, ()), key=lambda a: (a.start or date.min, a.id)):
-            if a.active_on(day):
-                name, detail = self.holder_name(a.role, a.holder_id)
-                out[a.role] = Holder(a.id, a.role, a.holder_id, name, detail, a.start)
-        return out
+        """The four 四个一 slots of a village: a Holder, or None for a gap (see ``ledgers.assignments``)."""
+        from .assignments import slots
 
-    def filled_roles(self, on: date | None = None) -> dict[int, set[Role]]:
-        """Per village, the 四个一 roles someone holds on ``on`` (today) — what ``slots`` shows, for
-        every village in one pass (list screens; ``slots`` per row would be 2,000 calls)."""
-        day = on or self.today
-        out: dict[int, set[Role]] = {}
-        for a in self._cache["assignments"].values():
-            if a.active_on(day):
-                out.setdefault(a.village_id, set()).add(a.role)
-        return out
-
-    def assign(self, village_id: int, role: Role, holder_id: int, start: date | None = None,
-               note: str = "") -> Assignment:
-        """Put someone in a slot; whoever held it ends the day before (one holder per slot and day)."""
-        v = self.village(village_id)
-        name, _ = self.holder_name(role, holder_id)
-        if name == "（已删除）":
-            raise NotFound(f"找不到要包联的{role.value}。")
-        if role == Role.FIRST_SECRETARY:
-            fs = self._cache["secretaries"][holder_id]
-            if fs.status in ENDED_SECRETARY_STATES:
-                raise LedgerError(f"{fs.name}状态为“{fs.status.value}”，不能安排为第一书记。")
-        if role in (Role.COUNTY_LEADER, Role.TOWNSHIP_LEADER) and self._cache["leaders"][holder_id].role != role:
-            raise LedgerError(f"{name}不是{role.value}。")
-        start = start or self.today
-        new = Assignment(village_id, role, holder_id, start, None, clean_text(note))
-        with self.store.transaction(f"“四个一”{role.value}：{v.name} ← {name}"):
-            previous = [a for a in self._cache["assignments"].values()
-                        if a.village_id == village_id and a.role == role and a.end is None]
-            ended = [replace(a, end=_day_before(start)) for a in previous]
-            for a in ended:
-                self.store.put("assignments", to_dict(a))
-            new.id = self.store.put("assignments", to_dict(new))
-        for a in ended:
-            self._cache["assignments"][a.id] = a
-        self._cache["assignments"][new.id] = new
-        self._changed("assignments")
-        return clone(new)
-
-    def end_assignment(self, assignment_id: int, end: date | None = None) -> Assignment:
-        a = self._get("assignments", assignment_id, "包联记录")
-        a.end = end or self.today
-        if a.start and a.end < a.start:
-            raise ValidationErrors([FieldError("结束日期", "不能早于开始日期")])
-        name, _ = self.holder_name(a.role, a.holder_id)
-        return self._save("assignments", a, f"结束“四个一”{a.role.value}：{self.village_name(a.village_id)} {name}")
+        return slots(self, village_id, on)
 
     # ------------------------------------------------------------ rectification cases
 
@@ -861,7 +680,7 @@ class Ledger:
         return counts
 
     def is_empty(self) -> bool:
-        return not any(self._cache[c] for c in ("villages", "secretaries", "cases"))
+        return not any(self._cache[c] for c in ("villages", "cadres", "postings", "cases"))
 
 
 def default_db_path() -> Path:

@@ -1,19 +1,15 @@
-"""The "四个一" matrix: for every village with an active case, its four slots, gaps and conflicts."""
+"""The "四个一" matrix: for every village with a case that needs the four slots, who holds them,
+the gaps and the conflicts (decided in ``ledgers.assignments``, shown the same everywhere)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from .errors import NotFound
+from .assignments import Conflict, conflicts, planned_holder, slots
 from .ledger import Holder, Ledger
-from .models import ENDED_SECRETARY_STATES, RectificationCase, Role, Village
+from .models import SLOTTED_CASE_STATES, RectificationCase, Role, Village
 
-
-@dataclass(frozen=True)
-class Conflict:
-    village_id: int
-    role: Role
-    message: str
+__all__ = ["AssignmentMatrix", "Conflict", "MatrixRow", "assignment_matrix", "find_conflicts"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +18,8 @@ class MatrixRow:
     case: RectificationCase
     slots: dict[Role, Holder | None]
     since: date | None  # 落实时间: when the last of the filled slots was set
+    planned: Holder | None = None  # a 拟选派 first secretary while the slot is still a gap
+    conflicts: tuple[Conflict, ...] = field(default_factory=tuple)
 
     @property
     def gaps(self) -> list[Role]:
@@ -41,46 +39,40 @@ class AssignmentMatrix:
     def gap_count(self) -> int:
         return sum(len(r.gaps) for r in self.rows)
 
+    @property
+    def complete_count(self) -> int:
+        return sum(1 for r in self.rows if r.complete and not r.conflicts)
+
     def conflicts_of(self, village_id: int) -> list[Conflict]:
         return [c for c in self.conflicts if c.village_id == village_id]
 
 
 def assignment_matrix(ledger: Ledger, on: date | None = None, year: int | None = None) -> AssignmentMatrix:
-    """The 四个一 of every village whose case needs it (only the cases of ``year`` when given)."""
+    """The 四个一 of every village whose case needs it (only the cases of ``year`` when given); its
+    conflicts are those of ``assignments.conflicts`` at the listed villages."""
     day = on or ledger.today
+    found = conflicts(ledger, day)
+    by_village: dict[int, list[Conflict]] = {}
+    for c in found:
+        by_village.setdefault(c.village_id, []).append(c)
     rows = []
-    for case in ledger.slotted_cases():
-        if year is not None and case.year != year:
+    villages = ledger._cache["villages"]
+    for case in ledger.records("cases"):
+        if case.state not in SLOTTED_CASE_STATES or (year is not None and case.year != year):
             continue
-        slots = ledger.slots(case.village_id, day)
-        starts = [h.start for h in slots.values() if h is not None and h.start]
-        rows.append(MatrixRow(ledger.village(case.village_id), case, slots, max(starts) if starts else None))
+        v = villages.get(case.village_id)
+        if v is None:
+            continue  # a dangling case: ``check`` reports it
+        held = slots(ledger, case.village_id, day)
+        starts = [h.start for h in held.values() if h is not None and h.start]
+        planned = planned_holder(ledger, v.id) if held[Role.FIRST_SECRETARY] is None else None
+        rows.append(MatrixRow(v, case, held, max(starts) if starts else None, planned,
+                              tuple(by_village.get(v.id, ()))))
     rows.sort(key=lambda r: (r.village.township, r.village.name))
-    conflicts = find_conflicts(ledger, day)
-    if year is not None:
-        listed = {r.village.id for r in rows}
-        conflicts = [c for c in conflicts if c.village_id in listed]
-    return AssignmentMatrix(rows, conflicts)
+    listed = {r.village.id for r in rows}
+    return AssignmentMatrix(rows, [c for c in found if c.village_id in listed])
 
 
-def find_conflicts(ledger: Ledger, day: date) -> list[Conflict]:
-    """A first secretary active in two villages; an ended posting still holding a slot."""
-    out: list[Conflict] = []
-    by_secretary: dict[int, list[int]] = {}
-    for a in ledger.assignments(active_on=day):
-        if a.role == Role.FIRST_SECRETARY:
-            by_secretary.setdefault(a.holder_id, []).append(a.village_id)
-    for fs_id, villages in by_secretary.items():
-        try:
-            fs = ledger.secretary(fs_id)
-        except NotFound:
-            continue  # a dangling reference: ``check.integrity_problems`` reports it on its own
-        if len(set(villages)) > 1:
-            names = "、".join(ledger.village_name(v) for v in sorted(set(villages)))
-            for v in sorted(set(villages)):
-                out.append(Conflict(v, Role.FIRST_SECRETARY, f"第一书记{fs.name}同时在{names}包联"))
-        if fs.status in ENDED_SECRETARY_STATES:
-            for v in sorted(set(villages)):
-                out.append(Conflict(v, Role.FIRST_SECRETARY,
-                                    f"第一书记{fs.name}已“{fs.status.value}”，仍在“四个一”名单中"))
-    return out
+def find_conflicts(ledger: Ledger, day: date | None = None) -> list[Conflict]:
+    """Every conflict in the ledger (not only at villages in the matrix): ``check`` reports these."""
+    return conflicts(ledger, day)

@@ -107,6 +107,9 @@ class VillageType(enum.StrEnum):
     RELOCATION = "易地扶贫搬迁安置村"
     REVITALIZATION = "乡村振兴任务重村"
     WEAK_BRANCH = "软弱涣散村"
+    RED = "红色村"
+    DEMONSTRATION = "乡村振兴示范村"
+    SHELL_ECONOMY = "集体经济空壳村"
     OTHER = "其他"
 
 
@@ -121,15 +124,21 @@ GRADE_ORDER = (Grade.EXCELLENT, Grade.COMPETENT, Grade.BASIC, Grade.INCOMPETENT)
 
 
 class SecretaryStatus(enum.StrEnum):
+    """Status of a posting. 期满待轮换 is never stored: it follows from the date (``roster.status_of``)."""
+
     PROPOSED = "拟选派"
     ACTIVE = "在岗"
     TERM_ENDING = "期满待轮换"
     RECALLED = "召回"
     REASSIGNED = "调整"
     LEFT = "期满离任"
+    WITHDRAWN = "取消选派"
 
 
-ENDED_SECRETARY_STATES = frozenset({SecretaryStatus.RECALLED, SecretaryStatus.REASSIGNED, SecretaryStatus.LEFT})
+ENDED_SECRETARY_STATES = frozenset({SecretaryStatus.RECALLED, SecretaryStatus.REASSIGNED, SecretaryStatus.LEFT,
+                                    SecretaryStatus.WITHDRAWN})
+# A posting in these states is stationed in its village (it fills the 四个一 first-secretary slot).
+SERVING_SECRETARY_STATES = frozenset({SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING})
 
 
 class RecallReason(enum.StrEnum):
@@ -244,8 +253,8 @@ class StatusChange:
 
 
 @dataclass
-class FirstSecretary:
-    """A cadre sent by an agency to a village (第一书记花名册 row)."""
+class Cadre:
+    """A cadre who can be sent as a first secretary: the person, whatever village they serve in."""
 
     name: str
     gender: Gender = Gender.MALE
@@ -257,22 +266,73 @@ class FirstSecretary:
     unit_level: UnitLevel = UnitLevel.COUNTY
     original_post: str = ""
     rank: str = ""
-    township: str = ""
-    village_id: int | None = None
+    id_number: str = ""
+    phone: str = ""
+    note: str = ""
+    id: int = 0
+
+
+@dataclass
+class Posting:
+    """One stay of one cadre in one village (one row of the 第一书记花名册).
+
+    ``status`` holds the last status an action set; 期满待轮换 is computed from the date on read
+    (``roster.status_of``), so it is never stored and never stale."""
+
+    cadre_id: int
+    village_id: int
     village_type: VillageType = VillageType.OTHER
     batch: str = ""
     arrival: date | None = None
     term_months: int = 0  # 0 → Settings.secretary_term_months, filled in when the posting is saved
     term_end: date | None = None  # None → arrival + term_months (R8)
-    id_number: str = ""
-    phone: str = ""
+    status: SecretaryStatus = SecretaryStatus.PROPOSED
+    ended_on: date | None = None  # last day in the village (recall, reassignment, leaving)
     assessments: dict[int, Grade] = field(default_factory=dict)
     absences: dict[int, int] = field(default_factory=dict)  # year → unexcused absences (R10)
-    status: SecretaryStatus = SecretaryStatus.PROPOSED
     recall_reason: RecallReason | None = None
+    approver: str = ""  # who approved a recall
+    end_reason: str = ""  # why it ended (recall text, reassignment reason, withdrawal reason)
+    successor_of: int | None = None  # the posting this one continues (调整 to another village)
     history: list[StatusChange] = field(default_factory=list)
     note: str = ""
     id: int = 0
+
+    def serves_on(self, day: date) -> bool:
+        """Stationed in the village on ``day``: arrived, and not yet ended (a 拟选派 one is planned only)."""
+        if self.status in (SecretaryStatus.PROPOSED, SecretaryStatus.WITHDRAWN) or self.arrival is None:
+            return False
+        return self.arrival <= day and (self.ended_on is None or day <= self.ended_on)
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One roster row as read: a posting with its cadre, the status in force today (期满待轮换 computed)
+    and the term end. Built by ``ledgers.roster``; the records inside belong to the ledger (read-only)."""
+
+    cadre: Cadre
+    posting: Posting
+    status: SecretaryStatus
+    term_end: date | None
+    village: str = ""
+    township: str = ""
+
+    @property
+    def id(self) -> int:
+        """The posting's id: a roster row is a posting."""
+        return self.posting.id
+
+    @property
+    def name(self) -> str:
+        return self.cadre.name
+
+    @property
+    def serving(self) -> bool:
+        return self.status in SERVING_SECRETARY_STATES
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ENDED_SECRETARY_STATES
 
 
 # ---------------------------------------------------------------- rectification
@@ -423,9 +483,10 @@ class RectificationCase:
 
 @dataclass
 class Assignment:
-    """One person or unit holding one 四个一 slot of one village, from ``start`` until ``end``.
+    """One leader or unit holding one 四个一 slot of one village, from ``start`` until ``end``.
 
-    ``holder_id`` points at a Leader (county/township roles), a FirstSecretary or a Unit.
+    ``holder_id`` points at a Leader (county/township roles) or a Unit. The first-secretary slot is
+    not an assignment: it is the village's serving ``Posting`` (one truth, see ``ledgers.assignments``).
     """
 
     village_id: int

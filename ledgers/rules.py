@@ -11,17 +11,18 @@ from datetime import date
 from .dates import add_months
 from .errors import FieldError
 from .models import (
-    DEFAULT_TERM_MONTHS,
     GRADE_ORDER,
     Acceptance,
     AcceptanceResult,
-    FirstSecretary,
+    Cadre,
     Grade,
     IncomeTier,
     Level,
     OrgType,
     RectificationCase,
+    Posting,
     Role,
+    RosterEntry,
     SecretaryStatus,
     Settings,
     Village,
@@ -188,50 +189,49 @@ def village_findings(v: Village, s: Settings, today: date) -> list[Finding]:
 # ---------------------------------------------------------------- R7: 四个一
 
 
-def slot_findings(v: Village, case: RectificationCase, holders: dict[Role, str | None],
-                  secretary: FirstSecretary | None) -> list[Finding]:
-    """R7: an active case needs all four slots; the first secretary must be a Party member."""
-    out = []
+def slot_findings(v: Village, case: RectificationCase, holders: dict[Role, str | None]) -> list[Finding]:
+    """R7: an active case needs all four slots. (A serving first secretary who is not a Party member
+    is a 四个一 conflict: ``assignments.conflicts``.)"""
     missing = [role.value for role, who in holders.items() if not who]
     if missing:
-        out.append(Finding(Level.WARNING, "R7", v.name, "“四个一”未落实：" + "、".join(missing), "case", case.id))
-    if secretary is not None and secretary.political_status != "中共党员":
-        out.append(Finding(Level.ERROR, "R7", v.name,
-                           f"第一书记{secretary.name}政治面貌为“{secretary.political_status}”，应为中共党员",
-                           "secretary", secretary.id))
-    return out
+        return [Finding(Level.WARNING, "R7", v.name, "“四个一”未落实：" + "、".join(missing), "case", case.id)]
+    return []
 
 
 # ---------------------------------------------------------------- R8, R10, R11, R21: first secretaries
 
 
-def term_end(fs: FirstSecretary) -> date | None:
-    """R8: term end = arrival + term months, unless set explicitly."""
-    if fs.term_end is not None:
-        return fs.term_end
-    return add_months(fs.arrival, fs.term_months or DEFAULT_TERM_MONTHS) if fs.arrival else None
+def term_end(p: Posting, s: Settings) -> date | None:
+    """R8: term end = arrival + term months (a zero term: the settings' term), unless set explicitly."""
+    if p.term_end is not None:
+        return p.term_end
+    return add_months(p.arrival, p.term_months or s.secretary_term_months) if p.arrival else None
 
 
-def days_to_term_end(fs: FirstSecretary, today: date) -> int | None:
-    end = term_end(fs)
-    return (end - today).days if end else None
+def status_of(p: Posting, s: Settings, today: date) -> SecretaryStatus:
+    """The status in force on ``today``: a serving posting within the warning window (or past its end)
+    is 期满待轮换 — computed on every read, so the roster, dashboard and documents agree on any date."""
+    if p.status in (SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING):
+        end = term_end(p, s)
+        if end is not None and (end - today).days <= s.term_warn_days:
+            return SecretaryStatus.TERM_ENDING
+        return SecretaryStatus.ACTIVE
+    return p.status
 
 
-def term_findings(fs: FirstSecretary, s: Settings, today: date) -> list[Finding]:
-    if fs.status not in (SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING):
+def term_findings(e: RosterEntry, s: Settings, today: date) -> list[Finding]:
+    if not e.serving:
         return []
-    left = days_to_term_end(fs, today)
-    if left is None:
-        return [Finding(Level.WARNING, "R8", fs.name, "未填写到村时间，无法计算任期", "secretary", fs.id)]
-    end = term_end(fs)
-    assert end is not None
+    if e.term_end is None:
+        return [Finding(Level.WARNING, "R8", e.name, "未填写到村时间，无法计算任期", "secretary", e.id)]
+    end, left = e.term_end, (e.term_end - today).days
     if left < 0:
-        return [Finding(Level.ERROR, "R8", fs.name, f"任期已于{end.isoformat()}届满，应及时轮换或办理留任", "secretary", fs.id)]
+        return [Finding(Level.ERROR, "R8", e.name, f"任期已于{end.isoformat()}届满，应及时轮换或办理留任", "secretary", e.id)]
     if left <= s.term_urgent_days:  # DOMAIN.md: warnings at 60 and at 30 days; past the end is an error
-        return [Finding(Level.WARNING, "R8", fs.name, f"任期将于{end.isoformat()}届满（还有{left}天），请尽快安排轮换",
-                        "secretary", fs.id)]
+        return [Finding(Level.WARNING, "R8", e.name, f"任期将于{end.isoformat()}届满（还有{left}天），请尽快安排轮换",
+                        "secretary", e.id)]
     if left <= s.term_warn_days:
-        return [Finding(Level.WARNING, "R8", fs.name, f"任期将于{end.isoformat()}届满（还有{left}天）", "secretary", fs.id)]
+        return [Finding(Level.WARNING, "R8", e.name, f"任期将于{end.isoformat()}届满（还有{left}天）", "secretary", e.id)]
     return []
 
 
@@ -253,46 +253,60 @@ def check_grade(grade: Grade, absences: int, s: Settings, field: str = "年度�
         raise FieldError(field, f"无故不在岗{absences}次，考核等次最高为“{cap.value}”，不能评为“{grade.value}”")
 
 
-def assessment_findings(fs: FirstSecretary, s: Settings) -> list[Finding]:
+def assessment_findings(e: RosterEntry, s: Settings) -> list[Finding]:
     """R10 (grade above the absence cap) and R11 (consequences of a low grade)."""
     out = []
-    for year in sorted(fs.assessments):
-        grade = fs.assessments[year]
-        absences = fs.absences.get(year, 0)
+    p = e.posting
+    for year in sorted(p.assessments):
+        grade = p.assessments[year]
+        absences = p.absences.get(year, 0)
         cap = best_grade_allowed(absences, s)
         if GRADE_ORDER.index(grade) < GRADE_ORDER.index(cap):
-            out.append(Finding(Level.ERROR, "R10", fs.name,
+            out.append(Finding(Level.ERROR, "R10", e.name,
                                f"{year}年无故不在岗{absences}次，考核最高为“{cap.value}”，现为“{grade.value}”",
-                               "secretary", fs.id))
-        # R11 asks for an action on the latest grade; an older one was acted on (or overtaken) since.
-        active = (fs.status not in (SecretaryStatus.RECALLED, SecretaryStatus.REASSIGNED, SecretaryStatus.LEFT)
-                  and year == max(fs.assessments))
-        if grade == Grade.INCOMPETENT and active:
-            out.append(Finding(Level.ERROR, "R11", fs.name, f"{year}年度考核不称职，应启动召回程序", "secretary", fs.id))
-        elif grade == Grade.BASIC and active:
-            out.append(Finding(Level.WARNING, "R11", fs.name, f"{year}年度考核基本称职，应进行约谈提醒", "secretary", fs.id))
+                               "secretary", e.id))
+    todo = r11_todo(e)
+    if todo is not None:
+        out.append(todo)
     return out
 
 
-def identity_findings(fs: FirstSecretary) -> list[Finding]:
+def r11_todo(e: RosterEntry) -> Finding | None:
+    """R11: the latest grade of a posting still in force asks for an action — 不称职 a recall, 基本称职
+    an interview. An older grade was acted on (or overtaken) since; an ended posting needs nothing."""
+    p = e.posting
+    if not p.assessments or e.ended:
+        return None
+    year = max(p.assessments)
+    grade = p.assessments[year]
+    if grade == Grade.INCOMPETENT:
+        return Finding(Level.ERROR, "R11", e.name, f"{year}年度考核不称职，应启动召回程序", "secretary", e.id)
+    if grade == Grade.BASIC:
+        return Finding(Level.WARNING, "R11", e.name, f"{year}年度考核基本称职，应进行约谈提醒", "secretary", e.id)
+    return None
+
+
+def identity_findings(c: Cadre, ref: int = 0) -> list[Finding]:
     """R21: the ID number is valid and agrees with 出生年月 and 性别."""
-    if not fs.id_number:
+    if not c.id_number:
         return []
     from .validate import check_id_agreement, normalize_id_number
 
     try:
-        number = normalize_id_number(fs.id_number)
+        number = normalize_id_number(c.id_number)
     except FieldError as err:
-        return [Finding(Level.ERROR, "R21", fs.name, err.detail, "secretary", fs.id)]
-    return [Finding(Level.ERROR, "R21", fs.name, p, "secretary", fs.id)
-            for p in check_id_agreement(number, birth=fs.birth, gender=fs.gender)]
+        return [Finding(Level.ERROR, "R21", c.name, err.detail, "secretary", ref)]
+    return [Finding(Level.ERROR, "R21", c.name, p, "secretary", ref)
+            for p in check_id_agreement(number, birth=c.birth, gender=c.gender)]
 
 
-def secretary_findings(fs: FirstSecretary, s: Settings, today: date) -> list[Finding]:
-    out = term_findings(fs, s, today) + assessment_findings(fs, s) + identity_findings(fs)
-    if fs.political_status != "中共党员":
-        out.append(Finding(Level.ERROR, "R7", fs.name, f"政治面貌为“{fs.political_status}”，第一书记应为中共党员",
-                           "secretary", fs.id))
+def secretary_findings(e: RosterEntry, s: Settings, today: date) -> list[Finding]:
+    out = term_findings(e, s, today) + assessment_findings(e, s) + identity_findings(e.cadre, e.id)
+    # A serving one who is not a member is a 四个一 conflict (assignments.conflicts); a planned one is
+    # flagged here, before the posting starts.
+    if e.cadre.political_status != "中共党员" and e.status == SecretaryStatus.PROPOSED:
+        out.append(Finding(Level.ERROR, "R7", e.name, f"政治面貌为“{e.cadre.political_status}”，第一书记应为中共党员",
+                           "secretary", e.id))
     return out
 
 

@@ -5,11 +5,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from . import roster
+from .codec import clone
 from .ledger import Ledger
 from .matrix import AssignmentMatrix, assignment_matrix
-from .codec import clone
-from .models import CaseState, FirstSecretary, IncomeTier, RectificationCase, SecretaryStatus, Task, Village
-from .rules import days_to_term_end, income_tier
+from .models import CaseState, IncomeTier, RectificationCase, RosterEntry, SecretaryStatus, Task, Village
+from .rules import income_tier
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class OverdueTask:
 
 @dataclass(frozen=True)
 class TermEnding:
-    secretary: FirstSecretary
+    secretary: RosterEntry
     village: str
     days: int
     urgent: bool = False  # within Settings.term_urgent_days (R8's second warning) or past the end
@@ -38,6 +39,7 @@ class Dashboard:
     matrix: AssignmentMatrix
     secretaries_by_status: dict[SecretaryStatus, int]
     terms_ending: list[TermEnding]
+    todos: list[roster.Todo]  # R11: recalls and interviews the latest assessments ask for
     tiers: dict[IncomeTier, int]
     dual_role_ratio: float | None  # 一肩挑 share of villages with a secretary
     secretary_avg_age: float | None
@@ -72,14 +74,13 @@ def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
             overdue.append(OverdueTask(c.id, c.village_id, ledger.village_name(c.village_id), clone(t),
                                        (today - t.deadline).days))
     overdue.sort(key=lambda o: (-o.days, o.village))
-    secretaries: list[FirstSecretary] = ledger.records("secretaries")
+    entries = roster.roster(ledger)
     terms = []
-    for fs in secretaries:
-        if fs.status in (SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING):
-            left = days_to_term_end(fs, today)
-            if left is not None and left <= s.term_warn_days:
-                terms.append(TermEnding(clone(fs), ledger.village_name(fs.village_id), left,
-                                        left <= s.term_urgent_days))
+    for e in entries:
+        if e.serving and e.term_end is not None:
+            left = (e.term_end - today).days
+            if left <= s.term_warn_days:
+                terms.append(TermEnding(e, e.village, left, left <= s.term_urgent_days))
     terms.sort(key=lambda t: t.days)
     villages: list[Village] = ledger.records("villages")
     tiers = Counter(income_tier(v.income(), s) for v in villages)
@@ -91,8 +92,9 @@ def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
         cases_by_state={st: by_state.get(st, 0) for st in CaseState},
         overdue=overdue,
         matrix=assignment_matrix(ledger, year=year),
-        secretaries_by_status={st: sum(1 for f in secretaries if f.status == st) for st in SecretaryStatus},
+        secretaries_by_status={st: sum(1 for e in entries if e.status == st) for st in SecretaryStatus},
         terms_ending=terms,
+        todos=roster.todos(ledger),
         tiers={t: tiers.get(t, 0) for t in IncomeTier},
         dual_role_ratio=(sum(v.secretary_is_director for v in with_secretary) / len(with_secretary)
                          if with_secretary else None),

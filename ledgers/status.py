@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .errors import NotFound
+from . import roster
+from .assignments import Conflict, conflicts, planned_holder, serving_postings
 from .ledger import Holder, Ledger
-from .codec import clone
-from .models import CaseState, FirstSecretary, IncomeTier, RectificationCase, Role, SecretaryStatus, Task, Village
-from .rules import Finding, income_tier, secretary_findings, slot_findings, term_end, village_findings, village_funds
+from .models import CaseState, IncomeTier, RectificationCase, Role, RosterEntry, Task, Village
+from .rules import Finding, income_tier, secretary_findings, slot_findings, village_findings, village_funds
 from .validate import mask_phone
 
 
@@ -23,11 +23,13 @@ class VillageStatus:
     case: RectificationCase | None
     overdue: list[Task]
     slots: dict[Role, Holder | None]
-    secretary: FirstSecretary | None
+    secretary: RosterEntry | None  # the serving first secretary (or the planned one)
     secretary_term_end: date | None
     findings: list[Finding]
     funds: str
     past_cases: list[RectificationCase] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    planned: Holder | None = None  # a 拟选派 first secretary while the slot is a gap
 
     @property
     def gaps(self) -> list[Role]:
@@ -59,11 +61,12 @@ class VillageStatus:
             },
             "four_ones": {r.value: (None if h is None else {"name": h.name, "detail": h.detail})
                           for r, h in self.slots.items()},
+            "conflicts": [c.message for c in self.conflicts],
             "first_secretary": None if self.secretary is None else {
-                "name": self.secretary.name, "unit": self.secretary.dispatching_unit,
+                "name": self.secretary.name, "unit": self.secretary.cadre.dispatching_unit,
                 "status": self.secretary.status.value,
                 "term_end": self.secretary_term_end.isoformat() if self.secretary_term_end else None,
-                "phone": self.secretary.phone if unmask else mask_phone(self.secretary.phone),
+                "phone": self.secretary.cadre.phone if unmask else mask_phone(self.secretary.cadre.phone),
             },
             "findings": [{"level": f.level.value, "rule": f.rule, "message": f.message} for f in self.findings],
             "funds": self.funds,
@@ -78,18 +81,13 @@ def village_status(ledger: Ledger, village_id: int) -> VillageStatus:
     active = [c for c in cases if c.active]
     case = active[-1] if active else None
     slots = ledger.slots(village_id)
-    fs_holder = slots[Role.FIRST_SECRETARY]
-    try:
-        secretary = ledger.secretary(fs_holder.holder_id) if fs_holder else None
-    except NotFound:  # the slot points at a deleted roster entry; the card must still show
-        secretary = None
-    if secretary is None:  # a stationed first secretary need not hold a 四个一 slot
-        posted = sorted((f for f in ledger.records("secretaries") if f.village_id == village_id
-                         and f.status in (SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING)), key=lambda f: f.id)
-        secretary = clone(posted[0]) if posted else None
+    serving = serving_postings(ledger, village_id)
+    planned = planned_holder(ledger, village_id) if not serving else None
+    secretary = roster.entry(ledger, serving[-1]) if serving else (
+        roster.posting_entry(ledger, planned.assignment_id) if planned else None)
     findings = village_findings(v, s, today)
     if case is not None and case.state != CaseState.CANDIDATE:
-        findings += slot_findings(v, case, {r: (h.name if h else None) for r, h in slots.items()}, secretary)
+        findings += slot_findings(v, case, {r: (h.name if h else None) for r, h in slots.items()})
     if secretary is not None:
         findings += [f for f in secretary_findings(secretary, s, today) if f.rule in ("R8", "R10", "R11")]
     return VillageStatus(
@@ -99,8 +97,10 @@ def village_status(ledger: Ledger, village_id: int) -> VillageStatus:
         overdue=case.overdue_tasks(today) if case else [],
         slots=slots,
         secretary=secretary,
-        secretary_term_end=term_end(secretary) if secretary else None,
+        secretary_term_end=secretary.term_end if secretary else None,
         findings=findings,
         funds=village_funds(v, s).describe(),
         past_cases=[c for c in cases if c is not case],
+        conflicts=[c for c in conflicts(ledger) if c.village_id == village_id],
+        planned=planned,
     )

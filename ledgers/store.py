@@ -47,8 +47,8 @@ __all__ = ["MIGRATIONS", "AuditEntry", "Change", "Store"]
 
 # Schema migrations: ``MIGRATIONS[n]`` turns the raw data of all tables at version n into version n + 1.
 # The raw data is the whole file as a dict (``{"_meta": ..., "villages": ..., "_audit": ...}``); the
-# function may change it in place or return a new dict. Nothing is registered yet: version 1 is the
-# first format.
+# function may change it in place or return a new dict. The ledger's steps live in
+# ``ledgers/migrations.py``, which registers them when this module is imported (see its end).
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
 
 META = "_meta"
@@ -161,7 +161,7 @@ class Store:
     Records go in and come out as deep copies, so callers can never change stored data by accident.
     """
 
-    SCHEMA_VERSION: int = 1
+    SCHEMA_VERSION: int = 2  # 2: first secretaries split into cadres and postings (ledgers/migrations.py)
 
     path: Path
     read_only: bool
@@ -994,3 +994,6 @@ class Store:
             self._data = data
             self._broken = None
             return source
+
+
+from . import migrations as _migrations  # noqa: E402,F401  (registers the steps in MIGRATIONS)

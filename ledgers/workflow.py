@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from .dates import add_months
 from .errors import TransitionRefused
 from .models import (
-    DEFAULT_TERM_MONTHS,
     AcceptanceResult,
     CaseState,
-    FirstSecretary,
+    Posting,
     RecallReason,
     RectificationCase,
     Role,
@@ -243,9 +242,11 @@ def apply_case(c: RectificationCase, to: CaseState, i: CaseInput, today: date, s
 
 F = SecretaryStatus
 
+# (status in force, new status) → the action's name. 期满待轮换 is not an action: it follows from the
+# date (rules.status_of); the actions start from the status in force.
 SECRETARY_TRANSITIONS: dict[tuple[SecretaryStatus, SecretaryStatus], str] = {
     (F.PROPOSED, F.ACTIVE): "到村任职",
-    (F.ACTIVE, F.TERM_ENDING): "转为期满待轮换",
+    (F.PROPOSED, F.WITHDRAWN): "取消选派",
     (F.ACTIVE, F.RECALLED): "召回",
     (F.ACTIVE, F.REASSIGNED): "调整",
     (F.TERM_ENDING, F.LEFT): "期满离任",
@@ -257,68 +258,94 @@ SECRETARY_TRANSITIONS: dict[tuple[SecretaryStatus, SecretaryStatus], str] = {
 
 @dataclass
 class PostingInput:
-    on: date | None = None
+    """What a posting action's form collects; each guard reads only what it needs."""
+
+    on: date | None = None  # the date of the step; defaults to today
     who: str = ""
     reason: str = ""
     recall_reason: RecallReason | None = None
-    extend_months: int = 0  # 留任: months added to the term
+    approver: str = ""  # 召回: who approved it
+    extend_months: int = 0  # 留任: months added to the term …
+    new_term_end: date | None = None  # … or the new term end itself
+    village_id: int | None = None  # 调整: the village the cadre moves to
 
 
 def next_secretary_states(status: SecretaryStatus) -> list[SecretaryStatus]:
+    """The statuses a posting in ``status`` (the status in force) can be moved to."""
     return [to for (frm, to) in SECRETARY_TRANSITIONS if frm == status]
 
 
-def check_secretary(fs: FirstSecretary, to: SecretaryStatus, i: PostingInput, today: date,
-                    s: Settings) -> Verdict:
-    verb = SECRETARY_TRANSITIONS.get((fs.status, to))
+def check_posting(p: Posting, status: SecretaryStatus, to: SecretaryStatus, i: PostingInput, today: date,
+                  s: Settings) -> Verdict:
+    """May posting ``p``, whose status in force is ``status``, be moved to ``to``? (The ledger checks
+    what needs other records: the cadre's party membership, the village's other first secretary.)"""
+    verb = SECRETARY_TRANSITIONS.get((status, to))
     if verb is None:
-        allowed = "、".join(f"“{t.value}”" for t in next_secretary_states(fs.status)) or "无"
-        return Verdict([f"当前状态“{fs.status.value}”不能转为“{to.value}”（可转为：{allowed}）"], [])
+        allowed = "、".join(f"“{t.value}”" for t in next_secretary_states(status)) or "无"
+        return Verdict([f"当前状态“{status.value}”不能转为“{to.value}”（可转为：{allowed}）"], [])
     missing: list[str] = []
-    if to == F.ACTIVE and fs.status == F.PROPOSED:
-        if fs.village_id is None:
-            missing.append("驻村村名")
-        if fs.arrival is None and i.on is None:
+    on = i.on or today
+    if to == F.ACTIVE and status == F.PROPOSED:
+        if i.on is None and p.arrival is None:
             missing.append("到村时间")
-        if fs.political_status != "中共党员":
-            missing.append("第一书记应为中共党员")
     elif to == F.ACTIVE:  # 留任
-        if i.extend_months <= 0:
-            missing.append("留任的延长月数")
-    elif to == F.TERM_ENDING:
-        end = term_end(fs)
-        day = i.on or today
-        if end is None or (end - day).days > s.term_warn_days:
-            missing.append(f"距任期届满不足{s.term_warn_days}天时才能转为期满待轮换")
+        end = term_end(p, s)
+        if i.new_term_end is None and i.extend_months <= 0:
+            missing.append("留任的延长月数或新的任期届满时间")
+        elif i.new_term_end is not None and end is not None and i.new_term_end <= end:
+            missing.append(f"新的任期届满时间应晚于原届满时间（{end.isoformat()}）")
     elif to == F.RECALLED:
         if i.recall_reason is None:
             missing.append("召回原因")
         elif i.recall_reason == RecallReason.OTHER and not i.reason.strip():
             missing.append("召回原因为“其他”时须文字说明")
-    elif to == F.REASSIGNED and not i.reason.strip():
-        missing.append("调整原因")
+        if not i.approver.strip():
+            missing.append("批准召回的单位或领导")
+    elif to == F.REASSIGNED:
+        if not i.reason.strip():
+            missing.append("调整原因")
+        if i.village_id is None:
+            missing.append("调整到的村")
+        elif i.village_id == p.village_id:
+            missing.append("调整到的村应不同于现驻村")
+    elif to == F.WITHDRAWN and not i.reason.strip():
+        missing.append("取消选派的原因")
+    if status != F.PROPOSED and p.arrival is not None and on < p.arrival:
+        missing.append(f"日期不能早于到村时间（{p.arrival.isoformat()}）")
+    last = p.history[-1].on if p.history else None
+    if last is not None and on < last and status != F.PROPOSED:
+        missing.append(f"日期不能早于上一次状态变动（{last.isoformat()}）")
     return _not_in_future(Verdict(missing, []), i.on, today)
 
 
-def apply_secretary(fs: FirstSecretary, to: SecretaryStatus, i: PostingInput, today: date, s: Settings) -> None:
-    """Move a posting to ``to`` in memory, recording history; TransitionRefused when not allowed."""
-    verdict = check_secretary(fs, to, i, today, s)
-    frm = fs.status
+def apply_posting(p: Posting, status: SecretaryStatus, to: SecretaryStatus, i: PostingInput, today: date,
+                  s: Settings) -> None:
+    """Move ``p`` to ``to`` in memory, recording history; TransitionRefused when not allowed.
+
+    An ending step dated ``on`` ends the stay the day before: on ``on`` the slot is a gap (or the
+    successor's), and one ended on its first day never held the slot (a same-day correction)."""
+    verdict = check_posting(p, status, to, i, today, s)
     if not verdict.allowed:
-        raise TransitionRefused(SECRETARY_TRANSITIONS.get((frm, to), f"转为“{to.value}”"), verdict.missing)
+        raise TransitionRefused(SECRETARY_TRANSITIONS.get((status, to), f"转为“{to.value}”"), verdict.missing)
     on = i.on or today
     reason = i.reason
-    if to == F.ACTIVE and frm == F.PROPOSED:
-        if fs.arrival is None:
-            fs.arrival = on
-    elif to == F.ACTIVE:
-        end = term_end(fs)
-        fs.term_months = (fs.term_months or DEFAULT_TERM_MONTHS) + i.extend_months  # as rules.term_end reads 0
-        fs.term_end = add_months(end, i.extend_months) if fs.term_end and end else None
-        reason = reason or f"留任{i.extend_months}个月"
+    if to == F.ACTIVE and status == F.PROPOSED:
+        p.arrival = i.on or p.arrival
+        reason = reason or "到村任职"
+    elif to == F.ACTIVE:  # 留任
+        end = term_end(p, s)
+        new_end = i.new_term_end or (add_months(end, i.extend_months) if end else None)
+        p.term_end = new_end
+        reason = reason or f"留任，任期延至{new_end.isoformat() if new_end else ''}"
     elif to == F.RECALLED:
-        fs.recall_reason = i.recall_reason
         assert i.recall_reason is not None
-        reason = i.recall_reason.value + (f"：{i.reason}" if i.reason else "")
-    fs.status = to
-    fs.history.append(StatusChange(on, frm, to, reason, i.who))
+        p.recall_reason = i.recall_reason
+        p.approver = i.approver
+        reason = i.recall_reason.value + (f"：{i.reason}" if i.reason else "") + f"（{i.approver}批准）"
+    if to in (F.RECALLED, F.REASSIGNED, F.LEFT):
+        p.ended_on = on - timedelta(days=1)
+        p.end_reason = reason
+    elif to == F.WITHDRAWN:
+        p.end_reason = reason
+    p.status = to
+    p.history.append(StatusChange(on, status, to, reason, i.who))

@@ -99,7 +99,7 @@ def test_lookup_json_by_initials(demo_db: Path) -> None:
     assert re.fullmatch(r"138\*{4}\d{4}", phone)
     with Ledger.open(demo_db, today=TODAY, read_only=True) as led:
         holder = led.slots(cards[0]["id"])[Role.FIRST_SECRETARY]
-        full = led.secretary(holder.holder_id).phone
+        full = led.get("cadres", holder.holder_id, "第一书记").phone
     r = run(demo_db, "lookup", "qsc", "--json", "--no-mask")
     assert json.loads(r.stdout)[0]["first_secretary"]["phone"] == full
     assert full[-4:] == phone[-4:]

@@ -5,7 +5,7 @@ import dataclasses
 from datetime import date
 
 from ledgers.codec import clone, from_dict, to_dict
-from ledgers.models import (Acceptance, AcceptanceResult, CaseState, FirstSecretary, Grade, RectificationCase,
+from ledgers.models import (Acceptance, AcceptanceResult, CaseState, Cadre, Grade, Posting, RectificationCase,
                             Task, Village)
 
 
@@ -19,7 +19,8 @@ def sample_case() -> RectificationCase:
 
 def test_round_trip_keeps_every_field() -> None:
     for obj in (sample_case(), Village("青山村", collective_income={2025: 120_000}, tags=["红色村"]),
-                FirstSecretary(name="李明", assessments={2025: Grade.COMPETENT}, absences={2025: 1})):
+                Cadre(name="李明", birth=date(1990, 3, 1)),
+                Posting(1, 2, assessments={2025: Grade.COMPETENT}, absences={2025: 1})):
         assert from_dict(type(obj), to_dict(obj)) == obj
 
 

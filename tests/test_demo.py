@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledgers.check import check_ledger
+from ledgers import assignments, roster
+from ledgers.check import CONFLICT_PREFIX, check_ledger
 from ledgers.demo import SIZES, clear_ledger, generated_records, load_demo, township_records
 from ledgers.ledger import Ledger
 from ledgers.matrix import assignment_matrix
 from ledgers.models import CaseState, RectificationCase, Role, SecretaryStatus, VillageKind
-from ledgers.rules import days_to_term_end
 from ledgers.stats import dashboard
 from ledgers.validate import check_id_agreement, normalize_id_number
 
@@ -47,9 +47,11 @@ def test_township_sizes(demo_ledger: Ledger) -> None:
     assert len(villages) == 25
     assert Counter(v.kind for v in villages) == {VillageKind.VILLAGE: 23, VillageKind.COMMUNITY: 2}
     assert {v.township for v in villages} == {"青石镇"}
-    assert len(demo_ledger.secretaries()) == 15
-    assert len(demo_ledger.leaders(Role.COUNTY_LEADER)) == 4 and len(demo_ledger.leaders(Role.TOWNSHIP_LEADER)) == 6
-    assert len(demo_ledger.units()) == 10
+    assert len(roster.cadres(demo_ledger)) == 15
+    assert len(roster.roster(demo_ledger)) == 17  # a reassignment and an old sheet's double listing
+    assert len(assignments.leaders(demo_ledger, Role.COUNTY_LEADER)) == 4
+    assert len(assignments.leaders(demo_ledger, Role.TOWNSHIP_LEADER)) == 6
+    assert len(assignments.units(demo_ledger)) == 10
     assert demo_ledger.settings.township == "青石镇" and demo_ledger.settings.doc_prefix == "青石发"
     assert len(demo_ledger.situations()) >= 14  # the seeded table survives
 
@@ -58,8 +60,9 @@ def test_load_demo_counts_what_it_loaded(ledger: Ledger) -> None:
     counts = load_demo(ledger, "township")
     assert counts["villages"] == len(ledger.villages())
     assert counts["cases"] == len(ledger.cases())  # the relapsed case is put twice but is one case
-    assert counts["secretaries"] == len(ledger.secretaries())
-    assert counts["assignments"] == len(ledger.assignments())
+    assert counts["cadres"] == len(roster.cadres(ledger))
+    assert counts["postings"] == len(roster.roster(ledger))
+    assert counts["assignments"] == len(ledger.records("assignments"))
     assert ledger.audit(1)[0].summary == "载入演示数据（乡镇规模）"
 
 
@@ -74,11 +77,13 @@ def test_cases_in_every_state(demo_ledger: Ledger) -> None:
 def test_every_history_is_consistent(demo_ledger: Ledger) -> None:
     for c in demo_ledger.cases():
         assert_case_history(c, TODAY)
-    for fs in demo_ledger.secretaries():
-        h = fs.history
-        assert h and h[0].from_status is None and h[-1].to_status == fs.status
+    for e in roster.roster(demo_ledger):
+        h = e.posting.history
+        assert h and h[0].from_status is None and h[-1].to_status == e.posting.status
         for prev, nxt in zip(h, h[1:]):
-            assert nxt.from_status == prev.to_status and prev.on <= nxt.on
+            # 期满待轮换 is the status in force near the term end, never a step of its own.
+            came_from = SecretaryStatus.ACTIVE if nxt.from_status == SecretaryStatus.TERM_ENDING else nxt.from_status
+            assert came_from == prev.to_status and prev.on <= nxt.on
         assert all(x.on <= TODAY for x in h)
 
 
@@ -101,38 +106,38 @@ def test_problems_the_demo_shows(demo_ledger: Ledger) -> None:
     assert len(db.overdue) >= 1
     m = assignment_matrix(demo_ledger)
     assert m.gap_count >= 1 and len(m.conflicts) >= 1
-    statuses = Counter(f.status for f in demo_ledger.secretaries())
+    statuses = Counter(e.status for e in roster.roster(demo_ledger))
     assert statuses[SecretaryStatus.RECALLED] >= 1 and statuses[SecretaryStatus.ACTIVE] >= 5
-    ending = [f for f in demo_ledger.secretaries()
-              if f.status in (SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING)
-              and 0 <= (days_to_term_end(f, TODAY) or 999) <= 60]
-    assert ending
+    assert statuses[SecretaryStatus.TERM_ENDING] == 1  # computed from the date, not stored
+    assert statuses[SecretaryStatus.PROPOSED] == 1 and statuses[SecretaryStatus.REASSIGNED] == 1
+    assert {t.recall for t in db.todos} == {True, False}  # R11: a recall and an interview to-do
     assert db.tiers and any(n for t, n in db.tiers.items() if t.value == "空壳村")
 
 
 def test_demo_integrity_problems_are_only_the_built_in_conflicts(demo_ledger: Ledger) -> None:
     report = check_ledger(demo_ledger)
-    assert report.integrity
-    assert all("第一书记" in f.message for f in report.integrity), report.integrity
+    m = assignment_matrix(demo_ledger)
+    assert [f.message for f in report.integrity] == [CONFLICT_PREFIX + c.message for c in m.conflicts]
+    assert len(m.conflicts) == 3 and {demo_ledger.village_name(c.village_id) for c in m.conflicts} == {"青山村", "东风村"}
 
 
 def test_people_are_fictional_and_valid(demo_ledger: Ledger) -> None:
     phones = []
-    for fs in demo_ledger.secretaries():
-        assert fs.political_status == "中共党员"
-        assert normalize_id_number(fs.id_number) == fs.id_number
-        assert check_id_agreement(fs.id_number, birth=fs.birth, gender=fs.gender) == []
-        phones.append(fs.phone)
-    phones += [l.phone for l in demo_ledger.leaders()]
+    for c in roster.cadres(demo_ledger):
+        assert c.political_status == "中共党员"
+        assert normalize_id_number(c.id_number) == c.id_number
+        assert check_id_agreement(c.id_number, birth=c.birth, gender=c.gender) == []
+        phones.append(c.phone)
+    phones += [l.phone for l in assignments.leaders(demo_ledger)]
     assert all(p.startswith("138") and len(p) == 11 and p.isdigit() for p in phones)
     assert len(set(phones)) == len(phones)
-    assert len({fs.id_number for fs in demo_ledger.secretaries()}) == 15
+    assert len({c.id_number for c in roster.cadres(demo_ledger)}) == 15
 
 
 def test_clear_ledger_keeps_situations_and_can_be_undone(demo_ledger: Ledger) -> None:
     situations = demo_ledger.situations()
     clear_ledger(demo_ledger)
-    assert demo_ledger.is_empty() and demo_ledger.villages() == [] and demo_ledger.assignments() == []
+    assert demo_ledger.is_empty() and demo_ledger.villages() == [] and demo_ledger.records("assignments") == []
     assert demo_ledger.situations() == situations
     demo_ledger.undo()
     assert len(demo_ledger.villages()) == 25
@@ -175,7 +180,7 @@ def test_demo_histories_never_reach_into_the_future(today: date) -> None:
     for coll, o in township_records(today):
         if coll == "cases":
             assert_case_history(o, today)
-        elif coll == "secretaries":
+        elif coll == "postings":
             assert all(h.on <= today for h in o.history)
 
 
@@ -189,7 +194,7 @@ def test_county_scale(tmp_path: Path) -> None:
         assert len(led.villages()) == counts["villages"] == size["townships"] * size["villages_per"] == 300
         assert len({v.township for v in led.villages()}) == 12
         cases = led.cases()
-        assert len(cases) == 60 and len(led.secretaries()) == 150
+        assert len(cases) == 60 and len(roster.roster(led)) == 150
         assert all(len(c.tasks) == 5 for c in cases)
         assert sum(len(c.progress) for c in cases) >= 600
         for c in cases:
@@ -206,7 +211,7 @@ def test_prefecture_scale(tmp_path: Path) -> None:
         assert len({(v.township, v.name) for v in villages}) == len(villages)
         cases = led.cases()
         assert len(cases) == 500 and all(len(c.tasks) == 5 for c in cases)
-        assert len(led.secretaries()) == 1_500
+        assert len(roster.roster(led)) == len(roster.cadres(led)) == 1_500
         assert sum(len(c.progress) for c in cases) >= 5_000
         for c in cases:
             assert_case_history(c, TODAY)

@@ -13,6 +13,7 @@ from exporters import documents
 from exporters.circular import STATE_PHRASES
 from exporters.options import ExportOptions
 from ledgers.models import CaseState
+from ledgers.roster import roster
 from ledgers.stats import dashboard
 from test_export_support import DocxReader, demo_ledger, has_text, near_mm, page_field_in, twips
 
@@ -252,7 +253,7 @@ def test_circular_figures_equal_dashboard(written, ledger):
         assert v in text
     gaps = [r for r in d.matrix.rows if r.gaps]
     assert f"{len(gaps)}个村“四个一”包联力量未配齐，共缺{d.matrix.gap_count}项" in text
-    assert f"另有{len({c.message for c in d.matrix.conflicts})}处包联冲突" in text
+    assert f"另有{len(d.matrix.conflicts)}处包联冲突" in text  # as the matrix, the dashboard and check count
     # the requirements template, under 三、, with its items demoted to （一）
     assert "三、下步工作要求" in text and "（一）压紧压实整顿责任。" in text
 
@@ -266,7 +267,7 @@ def test_circular_attachments_match_the_ledger(written, ledger):
 
 
 def test_roster_masks_personal_data_unless_asked(ledger, tmp_path):
-    fs = next(f for f in ledger.secretaries() if f.id_number and f.phone and f.status.value == "在岗")
+    fs = next(e.cadre for e in roster(ledger) if e.cadre.id_number and e.cadre.phone and e.status.value == "在岗")
     masked = DocxReader(documents.write(ledger, "roster", ExportOptions(), tmp_path / "m.docx")).text()
     assert fs.id_number not in masked and fs.phone not in masked
     assert fs.id_number[:6] in masked and fs.phone[-4:] in masked

@@ -8,22 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from ledgers import workflow
+from ledgers import assignments, roster, workflow
 from ledgers.codec import to_dict
 from ledgers.errors import LedgerError, NotFound, ReadOnlyError, StoreLocked, TransitionRefused, ValidationErrors
-from ledgers.rules import term_end
 from ledgers.ledger import Ledger
-from ledgers.matrix import assignment_matrix, find_conflicts
+from ledgers.matrix import assignment_matrix
 from ledgers.models import (
     Acceptance,
     AcceptanceResult,
     Assignment,
     CaseState,
-    FirstSecretary,
+    Cadre,
     Gender,
     Grade,
     Leader,
     OrgType,
+    Posting,
     ProgressReport,
     RecallReason,
     Review,
@@ -38,6 +38,7 @@ from ledgers.models import (
     VillageKind,
 )
 from ledgers.workflow import CaseInput, PostingInput
+from ledger_support import fill_slots, make_people
 
 TODAY = date(2026, 11, 23)
 C = CaseState
@@ -48,10 +49,11 @@ def snapshot(led: Ledger) -> dict:
     return {
         "villages": [to_dict(v) for v in led.villages()],
         "cases": [to_dict(c) for c in led.cases()],
-        "secretaries": [to_dict(f) for f in led.secretaries()],
-        "assignments": [to_dict(a) for a in led.assignments()],
-        "leaders": [to_dict(x) for x in led.leaders()],
-        "units": [to_dict(u) for u in led.units()],
+        "cadres": [to_dict(c) for c in roster.cadres(led)],
+        "postings": [to_dict(e.posting) for e in roster.roster(led)],
+        "assignments": [to_dict(a) for a in sorted(led.records("assignments"), key=lambda a: a.id)],
+        "leaders": [to_dict(x) for x in assignments.leaders(led)],
+        "units": [to_dict(u) for u in assignments.units(led)],
         "situations": [to_dict(s) for s in led.situations()],
         "settings": to_dict(led.settings),
     }
@@ -77,24 +79,7 @@ def task(n: int = 1, **kw) -> Task:
 
 @pytest.fixture
 def people(ledger: Ledger) -> dict:
-    """Two villages, the four kinds of 四个一 holders and a serving first secretary."""
-    a = ledger.save_village(Village("青山村", full_members=30, population=1800))
-    b = ledger.save_village(Village("石桥村", full_members=12))
-    county = ledger.save_leader(Leader("赵立新", "县委常委、组织部部长", Role.COUNTY_LEADER))
-    town = ledger.save_leader(Leader("吴海波", "镇党委书记", Role.TOWNSHIP_LEADER))
-    town2 = ledger.save_leader(Leader("郑晓东", "镇长", Role.TOWNSHIP_LEADER))
-    unit = ledger.save_unit(Unit("县财政局"))
-    fs = ledger.save_secretary(FirstSecretary("李明", dispatching_unit="县财政局", village_id=a.id,
-                                              arrival=date(2025, 9, 1), status=SecretaryStatus.ACTIVE,
-                                              phone="13812345678"))
-    return dict(a=a, b=b, county=county, town=town, town2=town2, unit=unit, fs=fs)
-
-
-def fill_slots(led: Ledger, village_id: int, p: dict, start: date | None = None) -> None:
-    led.assign(village_id, Role.COUNTY_LEADER, p["county"].id, start)
-    led.assign(village_id, Role.TOWNSHIP_LEADER, p["town"].id, start)
-    led.assign(village_id, Role.FIRST_SECRETARY, p["fs"].id, start)
-    led.assign(village_id, Role.PAIRED_UNIT, p["unit"].id, start)
+    return make_people(ledger)
 
 
 # ---------------------------------------------------------------- opening
@@ -136,8 +121,8 @@ def test_saving_keeps_enum_types(tmp_path: Path) -> None:
         v = led.save_village(Village("新民社区", kind=VillageKind.COMMUNITY, org_type=OrgType.GENERAL_BRANCH))
         assert type(v.kind) is VillageKind and type(v.org_type) is OrgType
         assert type(led.village(v.id).org_type) is OrgType
-        fs = led.save_secretary(FirstSecretary("李明", gender=Gender.FEMALE))
-        assert type(fs.gender) is Gender and type(led.secretary(fs.id).status) is SecretaryStatus
+        fs = roster.enlist(led, Cadre("李明", gender=Gender.FEMALE), Posting(0, v.id))
+        assert type(fs.cadre.gender) is Gender and type(roster.posting_entry(led, fs.id).posting.status) is SecretaryStatus
         c = led.new_case(v.id)
         c = led.save_task(c.id, task(1, status=TaskStatus.IN_PROGRESS))
         assert type(c.tasks[0].status) is TaskStatus and type(c.state) is CaseState
@@ -209,9 +194,9 @@ def test_delete_village_refused_while_referenced(ledger: Ledger, people: dict) -
     a, b = people["a"], people["b"]
     with pytest.raises(LedgerError) as exc:
         ledger.delete_village(a.id)
-    assert "不能删除“青山村”" in str(exc.value) and "1名第一书记驻村记录" in str(exc.value)
+    assert "不能删除“青山村”" in str(exc.value) and "1条第一书记驻村记录" in str(exc.value)
     ledger.new_case(b.id)
-    ledger.assign(b.id, Role.PAIRED_UNIT, people["unit"].id)
+    assignments.assign(ledger, b.id, Role.PAIRED_UNIT, people["unit"].id)
     msg = str(pytest.raises(LedgerError, ledger.delete_village, b.id).value)
     assert "1个整顿案卷" in msg and "1条“四个一”包联记录" in msg
     c = ledger.save_village(Village("单家庄村"))
@@ -272,11 +257,9 @@ def test_full_life_cycle_over_two_years(tmp_path: Path) -> None:
     with Ledger.open(path, today=date(2025, 3, 1)) as led:
         v = led.save_village(Village("青山村", full_members=30))
         ids = dict(
-            county=led.save_leader(Leader("赵立新", "副县长", Role.COUNTY_LEADER)).id,
-            town=led.save_leader(Leader("吴海波", "镇党委书记", Role.TOWNSHIP_LEADER)).id,
-            unit=led.save_unit(Unit("县财政局")).id,
-            fs=led.save_secretary(FirstSecretary("李明", village_id=v.id, arrival=date(2025, 1, 5),
-                                                 status=SecretaryStatus.ACTIVE)).id,
+            county=assignments.save_leader(led, Leader("赵立新", "副县长", Role.COUNTY_LEADER)).id,
+            town=assignments.save_leader(led, Leader("吴海波", "镇党委书记", Role.TOWNSHIP_LEADER)).id,
+            unit=assignments.save_unit(led, Unit("县财政局")).id,
         )
         c = led.new_case(v.id)
         c, warnings = led.move_case(c.id, C.IDENTIFIED, CaseInput(on=date(2025, 3, 1), situations=["S02", "S04"],
@@ -286,9 +269,9 @@ def test_full_life_cycle_over_two_years(tmp_path: Path) -> None:
         led.save_task(c.id, task(2, deadline=date(2025, 7, 1)))
         verdict = led.check_move(c.id, C.RECTIFYING)
         assert verdict.allowed and len(verdict.warnings) == 1  # no 四个一 yet
-        for role, key in ((Role.COUNTY_LEADER, "county"), (Role.TOWNSHIP_LEADER, "town"),
-                          (Role.FIRST_SECRETARY, "fs"), (Role.PAIRED_UNIT, "unit")):
-            led.assign(v.id, role, ids[key])
+        for role, key in ((Role.COUNTY_LEADER, "county"), (Role.TOWNSHIP_LEADER, "town"), (Role.PAIRED_UNIT, "unit")):
+            assignments.assign(led, v.id, role, ids[key])
+        roster.enlist(led, Cadre("李明"), Posting(0, v.id, arrival=date(2025, 1, 5), status=SecretaryStatus.ACTIVE))
         c, warnings = led.move_case(c.id, C.RECTIFYING, CaseInput(who="王芳"))
         assert warnings == [] and c.state == C.RECTIFYING
     with Ledger.open(path, today=date(2025, 7, 10)) as led:
@@ -548,143 +531,16 @@ def test_reviews_only_while_consolidating(ledger: Ledger, people: dict) -> None:
     assert errs and errors_of(exc)["日期"] == "不能晚于今天"
 
 
-# ---------------------------------------------------------------- 四个一
 
 
-def test_slots_start_empty_and_fill(ledger: Ledger, people: dict) -> None:
-    vid = people["a"].id
-    assert ledger.slots(vid) == {r: None for r in Role}
-    fill_slots(ledger, vid, people)
-    slots = ledger.slots(vid)
-    assert slots[Role.COUNTY_LEADER].name == "赵立新" and slots[Role.COUNTY_LEADER].detail == "县委常委、组织部部长"
-    assert slots[Role.FIRST_SECRETARY].name == "李明" and slots[Role.FIRST_SECRETARY].detail == "县财政局"
-    assert slots[Role.PAIRED_UNIT].detail == "县直"
-    assert all(h.start == TODAY for h in slots.values())
 
 
-def test_assign_ends_the_previous_holder(ledger: Ledger, people: dict) -> None:
-    vid = people["a"].id
-    ledger.assign(vid, Role.TOWNSHIP_LEADER, people["town"].id, date(2026, 1, 1))
-    new = ledger.assign(vid, Role.TOWNSHIP_LEADER, people["town2"].id, date(2026, 6, 1))
-    old = [a for a in ledger.assignments(vid) if a.id != new.id]
-    assert len(old) == 1 and old[0].end is not None and old[0].end <= date(2026, 6, 1)
-    assert new.end is None
-    assert ledger.slots(vid)[Role.TOWNSHIP_LEADER].name == "郑晓东"
-    assert ledger.slots(vid, date(2026, 3, 1))[Role.TOWNSHIP_LEADER].name == "吴海波"
-    assert len(ledger.assignments(vid, active_on=TODAY)) == 1
 
 
-def test_assign_today_shows_the_new_holder_today(ledger: Ledger, people: dict) -> None:
-    vid = people["a"].id
-    ledger.assign(vid, Role.TOWNSHIP_LEADER, people["town"].id, date(2026, 1, 1))
-    ledger.assign(vid, Role.TOWNSHIP_LEADER, people["town2"].id)  # start: today
-    assert ledger.slots(vid)[Role.TOWNSHIP_LEADER].name == "郑晓东"
-    assert len(ledger.assignments(vid, active_on=TODAY)) == 1
 
 
-def test_assign_refusals(ledger: Ledger, people: dict) -> None:
-    vid = people["a"].id
-    with pytest.raises(LedgerError) as exc:
-        ledger.assign(vid, Role.COUNTY_LEADER, people["town"].id)
-    assert "不是县级联系领导" in str(exc.value)
-    with pytest.raises(NotFound):
-        ledger.assign(vid, Role.PAIRED_UNIT, 99)
-    with pytest.raises(NotFound):
-        ledger.assign(99, Role.PAIRED_UNIT, people["unit"].id)
-    ledger.move_secretary(people["fs"].id, SecretaryStatus.RECALLED, PostingInput(recall_reason=RecallReason.HEALTH))
-    with pytest.raises(LedgerError) as exc:
-        ledger.assign(vid, Role.FIRST_SECRETARY, people["fs"].id)
-    assert "召回" in str(exc.value)
 
 
-def test_end_assignment(ledger: Ledger, people: dict) -> None:
-    vid = people["a"].id
-    a = ledger.assign(vid, Role.PAIRED_UNIT, people["unit"].id, date(2026, 5, 1))
-    with pytest.raises(ValidationErrors) as exc:
-        ledger.end_assignment(a.id, date(2026, 4, 1))
-    assert "结束日期" in errors_of(exc)
-    ledger.end_assignment(a.id, date(2026, 10, 1))
-    assert ledger.slots(vid)[Role.PAIRED_UNIT] is None
-
-
-def test_recall_ends_the_slot(ledger: Ledger, people: dict) -> None:
-    vid = people["a"].id
-    fill_slots(ledger, vid, people, date(2026, 1, 1))
-    ledger.move_secretary(people["fs"].id, SecretaryStatus.RECALLED,
-                          PostingInput(on=TODAY - timedelta(days=1), recall_reason=RecallReason.DISCIPLINE))
-    (a,) = [a for a in ledger.assignments(vid) if a.role == Role.FIRST_SECRETARY]
-    assert a.end is not None and a.end <= TODAY
-    assert ledger.slots(vid)[Role.FIRST_SECRETARY] is None
-    assert ledger.slots(vid)[Role.COUNTY_LEADER] is not None
-    assert find_conflicts(ledger, TODAY) == []
-
-
-def test_recall_today_leaves_a_gap_today(ledger: Ledger, people: dict) -> None:
-    vid = people["a"].id
-    fill_slots(ledger, vid, people, date(2026, 1, 1))
-    ledger.move_secretary(people["fs"].id, SecretaryStatus.RECALLED, PostingInput(recall_reason=RecallReason.HEALTH))
-    assert ledger.slots(vid)[Role.FIRST_SECRETARY] is None
-    assert find_conflicts(ledger, TODAY) == []
-
-
-def test_conflict_one_first_secretary_in_two_villages(ledger: Ledger, people: dict) -> None:
-    a, b = people["a"].id, people["b"].id
-    ledger.assign(a, Role.FIRST_SECRETARY, people["fs"].id, date(2026, 1, 1))
-    ledger.assign(b, Role.FIRST_SECRETARY, people["fs"].id, date(2026, 2, 1))
-    conflicts = find_conflicts(ledger, TODAY)
-    assert sorted(c.village_id for c in conflicts) == sorted([a, b])
-    assert all(c.role == Role.FIRST_SECRETARY and "李明" in c.message and "青山村" in c.message
-               and "石桥村" in c.message for c in conflicts)
-    assert find_conflicts(ledger, date(2026, 1, 15)) == []  # before the second posting
-
-
-def test_conflict_recalled_but_still_in_a_slot(ledger: Ledger, people: dict) -> None:
-    fs = people["fs"]
-    ledger.move_secretary(fs.id, SecretaryStatus.RECALLED,
-                          PostingInput(on=date(2026, 10, 1), recall_reason=RecallReason.HEALTH))
-    # An imported row (no workflow) can still put the recalled secretary in a slot.
-    ledger.bulk_load("导入包联", [("assignments", Assignment(people["b"].id, Role.FIRST_SECRETARY, fs.id,
-                                                             date(2026, 1, 1)))])
-    (c,) = find_conflicts(ledger, TODAY)
-    assert c.village_id == people["b"].id and "已“召回”" in c.message
-
-
-# ---------------------------------------------------------------- first secretaries
-
-
-def test_secretary_validation(ledger: Ledger, people: dict) -> None:
-    with pytest.raises(ValidationErrors) as exc:
-        ledger.save_secretary(FirstSecretary("", political_status="群众", term_months=-1, id_number="123",
-                                             phone="12345", village_id=99, birth=date(1990, 1, 1),
-                                             arrival=date(1989, 1, 1), assessments={2025: Grade.COMPETENT},
-                                             absences={2025: 2, 2024: -1}))
-    errs = errors_of(exc)
-    assert errs["姓名"] == "不能为空" and errs["政治面貌"] == "第一书记应为中共党员"
-    assert errs["任期（月）"] == "应大于0" and errs["驻村"] == "所选村不存在"
-    assert "身份证号" in errs and "联系电话" in errs and errs["到村时间"] == "应晚于出生年月"
-    assert "基本称职" in errs["2025年度考核"] and errs["2024年无故不在岗次数"] == "不能为负数"
-    assert len(ledger.secretaries()) == 1
-
-
-def test_secretary_save_normalises_and_records_history(ledger: Ledger, people: dict) -> None:
-    fs = ledger.save_secretary(FirstSecretary("王芳", village_id=people["b"].id, phone="138-0000-1234"))
-    assert fs.phone == "13800001234" and fs.township == "青石镇"
-    (h,) = fs.history
-    assert (h.from_status, h.to_status, h.reason) == (None, SecretaryStatus.PROPOSED, "录入花名册")
-
-
-def test_move_secretary_through_the_service(ledger: Ledger, people: dict) -> None:
-    fs = ledger.save_secretary(FirstSecretary("王芳", village_id=people["b"].id))
-    fs = ledger.move_secretary(fs.id, SecretaryStatus.ACTIVE, PostingInput(on=date(2024, 12, 1), who="镇党委"))
-    assert fs.arrival == date(2024, 12, 1) and fs.history[-1].who == "镇党委"
-    with pytest.raises(TransitionRefused) as exc:
-        ledger.move_secretary(fs.id, SecretaryStatus.LEFT)
-    assert "当前状态“在岗”" in str(exc.value)
-    moved = ledger.refresh_term_status()  # term ends 2026-12-01: 8 days left
-    assert [f.id for f in moved] == [fs.id] and ledger.secretary(fs.id).status == SecretaryStatus.TERM_ENDING
-    assert ledger.secretary(people["fs"].id).status == SecretaryStatus.ACTIVE
-    fs = ledger.move_secretary(fs.id, SecretaryStatus.ACTIVE, PostingInput(extend_months=12))
-    assert fs.term_months == 36 and ledger.refresh_term_status() == []
 
 
 # ---------------------------------------------------------------- settings and situations
@@ -765,15 +621,6 @@ def test_situations(ledger: Ledger) -> None:
     assert "S14" in [x.code for x in ledger.situations()]
 
 
-def test_leader_and_unit_validation(ledger: Ledger) -> None:
-    with pytest.raises(ValidationErrors) as exc:
-        ledger.save_leader(Leader("", role=Role.PAIRED_UNIT, phone="abc"))
-    assert set(errors_of(exc)) == {"姓名", "类别", "联系电话"}
-    assert ledger.save_leader(Leader("赵立新", phone="13800001111", role=Role.COUNTY_LEADER)).phone == "13800001111"
-    with pytest.raises(ValidationErrors):
-        ledger.save_unit(Unit(" "))
-    assert [l.name for l in ledger.leaders(Role.COUNTY_LEADER)] == ["赵立新"]
-
 
 # ---------------------------------------------------------------- undo and read-only
 
@@ -797,24 +644,28 @@ CHANGES = {
     "waive task": lambda led, p, cid: led.waive_task(cid, 1, "不再适用"),
     "delete task": lambda led, p, cid: led.delete_task(cid, 1),
     "progress": lambda led, p, cid: led.add_progress(cid, ProgressReport(TODAY, "推进中")),
-    "assign": lambda led, p, cid: led.assign(p["a"].id, Role.PAIRED_UNIT, p["unit"].id),
-    "reassign": lambda led, p, cid: led.assign(p["a"].id, Role.TOWNSHIP_LEADER, p["town2"].id),
-    "end assignment": lambda led, p, cid: led.end_assignment(led.assignments(p["a"].id)[0].id),
-    "new secretary": lambda led, p, cid: led.save_secretary(FirstSecretary("王芳")),
-    "recall": lambda led, p, cid: led.move_secretary(p["fs"].id, SecretaryStatus.RECALLED,
-                                                     PostingInput(recall_reason=RecallReason.HEALTH)),
+    "assign": lambda led, p, cid: assignments.assign(led, p["a"].id, Role.PAIRED_UNIT, p["unit"].id),
+    "reassign": lambda led, p, cid: assignments.assign(led, p["a"].id, Role.TOWNSHIP_LEADER, p["town2"].id),
+    "end assignment": lambda led, p, cid: assignments.end_assignment(led, led.records("assignments")[0].id),
+    "new secretary": lambda led, p, cid: roster.enlist(led, Cadre("王芳", gender=Gender.FEMALE), Posting(0, p["b"].id)),
+    "assessment": lambda led, p, cid: roster.set_assessment(led, p["fs"].id, 2025, Grade.COMPETENT, 0),
+    "recall": lambda led, p, cid: roster.move(led, p["fs"].id, SecretaryStatus.RECALLED,
+                                              PostingInput(recall_reason=RecallReason.HEALTH, approver="镇党委")),
+    "reassign secretary": lambda led, p, cid: roster.move(led, p["fs"].id, SecretaryStatus.REASSIGNED,
+                                                          PostingInput(reason="工作需要", village_id=p["b"].id)),
+    "edit cadre": lambda led, p, cid: roster.save_cadre(led, replace(p["fs"].cadre, phone="13900001111")),
     "settings": lambda led, p, cid: led.save_settings(replace(led.settings, pass_score=60)),
     "situation": lambda led, p, cid: led.save_situation(Situation("S14", "新情形")),
-    "leader": lambda led, p, cid: led.save_leader(Leader("孙红梅", role=Role.COUNTY_LEADER)),
-    "unit": lambda led, p, cid: led.save_unit(Unit("县水利局")),
+    "leader": lambda led, p, cid: assignments.save_leader(led, Leader("孙红梅", role=Role.COUNTY_LEADER)),
+    "unit": lambda led, p, cid: assignments.save_unit(led, Unit("县水利局")),
+    "delete unit": lambda led, p, cid: assignments.delete_holder(led, "units", p["unit"].id),
 }
 
 
 @pytest.mark.parametrize("kind", list(CHANGES))
 def test_undo_restores_the_previous_state(ledger: Ledger, people: dict, kind: str) -> None:
     cid = _case_in(ledger, people)
-    ledger.assign(people["a"].id, Role.TOWNSHIP_LEADER, people["town"].id, date(2026, 1, 1))
-    ledger.assign(people["a"].id, Role.FIRST_SECRETARY, people["fs"].id, date(2026, 1, 1))
+    assignments.assign(ledger, people["a"].id, Role.TOWNSHIP_LEADER, people["town"].id, date(2026, 1, 1))
     before = snapshot(ledger)
     version = ledger.version
     CHANGES[kind](ledger, people, cid)
@@ -860,9 +711,10 @@ def test_read_only_ledger_refuses_writes(ledger: Ledger, people: dict) -> None:
                       lambda: ro.new_case(people["b"].id),
                       lambda: ro.move_case(cid, C.RECTIFYING),
                       lambda: ro.save_task(cid, task(2)),
-                      lambda: ro.assign(people["a"].id, Role.PAIRED_UNIT, people["unit"].id),
-                      lambda: ro.move_secretary(people["fs"].id, SecretaryStatus.REASSIGNED,
-                                                PostingInput(reason="工作需要")),
+                      lambda: assignments.assign(ro, people["a"].id, Role.PAIRED_UNIT, people["unit"].id),
+                      lambda: roster.move(ro, people["fs"].id, SecretaryStatus.REASSIGNED,
+                                          PostingInput(reason="工作需要", village_id=people["b"].id)),
+                      lambda: roster.enlist(ro, Cadre("王芳"), Posting(0, people["b"].id)),
                       lambda: ro.delete_village(people["b"].id),
                       lambda: ro.save_settings(ro.settings)):
             with pytest.raises(ReadOnlyError) as exc:
@@ -881,22 +733,6 @@ def test_read_only_viewer_reloads_the_writers_changes(ledger: Ledger, people: di
         assert ro.find_village("新华村") is not None
 
 
-def test_new_postings_take_the_term_from_the_settings(ledger: Ledger, people: dict) -> None:
-    s = ledger.settings
-    s.secretary_term_months = 36
-    ledger.save_settings(s)
-    fs = ledger.save_secretary(FirstSecretary(name="周红", arrival=date(2026, 3, 1)))
-    assert fs.term_months == 36 and term_end(fs) == date(2029, 3, 1)
-    assert ledger.secretary(people["fs"].id).term_months == 24  # an earlier posting keeps its term
-
-
-def test_a_recall_shows_as_a_gap_at_once(ledger: Ledger, people: dict) -> None:
-    vid = people["a"].id
-    fill_slots(ledger, vid, people, date(2026, 1, 1))
-    assert ledger.slots(vid)[Role.FIRST_SECRETARY] is not None  # the slot index is built …
-    ledger.move_secretary(people["fs"].id, SecretaryStatus.RECALLED,
-                          PostingInput(on=TODAY - timedelta(days=2), recall_reason=RecallReason.HEALTH))
-    assert ledger.slots(vid)[Role.FIRST_SECRETARY] is None  # … and does not go stale
 
 
 def test_save_case_cannot_rewrite_what_the_steps_own(ledger: Ledger, people: dict) -> None:
@@ -929,16 +765,6 @@ def test_closed_is_set_by_the_sign_off_only(ledger: Ledger, people: dict) -> Non
     assert "自动标记" in errors_of(exc)["完成情况"]
 
 
-def test_save_secretary_cannot_change_the_status(ledger: Ledger, people: dict) -> None:
-    fs = ledger.secretary(people["fs"].id)
-    with pytest.raises(LedgerError) as exc:
-        ledger.save_secretary(replace(fs, status=SecretaryStatus.RECALLED))
-    assert "只能通过" in str(exc.value)
-    with pytest.raises(LedgerError) as exc:
-        ledger.save_secretary(FirstSecretary(name="周红", status=SecretaryStatus.LEFT))
-    assert "期满离任" in str(exc.value)
-    assert ledger.secretary(fs.id).status == fs.status
-
 
 def test_an_acceptance_is_not_dated_before_the_submission(ledger: Ledger, people: dict) -> None:
     cid = awaiting_case(ledger, people["a"].id)
@@ -959,19 +785,6 @@ def test_task_completion(changes: dict, kind: str) -> None:
     assert t.days_overdue(TODAY) == (3 if kind == "overdue" else 0)
 
 
-def test_a_same_day_correction_leaves_one_holder(ledger: Ledger, people: dict) -> None:
-    vid = people["a"].id
-    ledger.assign(vid, Role.TOWNSHIP_LEADER, people["town"].id)  # today, then corrected today
-    ledger.assign(vid, Role.TOWNSHIP_LEADER, people["town2"].id)
-    assert [a.holder_id for a in ledger.assignments(vid, active_on=TODAY)] == [people["town2"].id]
-    assert ledger.slots(vid)[Role.TOWNSHIP_LEADER].name == "郑晓东"
-
-
-def test_a_recall_on_the_first_day_leaves_a_gap(ledger: Ledger, people: dict) -> None:
-    vid = people["a"].id
-    ledger.assign(vid, Role.FIRST_SECRETARY, people["fs"].id)
-    ledger.move_secretary(people["fs"].id, SecretaryStatus.RECALLED, PostingInput(recall_reason=RecallReason.HEALTH))
-    assert ledger.slots(vid)[Role.FIRST_SECRETARY] is None and find_conflicts(ledger, TODAY) == []
 
 
 # ---------------------------------------------------------------- bulk loading and the garbage collector

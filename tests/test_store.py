@@ -524,6 +524,7 @@ def test_reload_keeps_memory_when_file_turns_corrupt(path: Path) -> None:
 
 
 def test_schema_migration(path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(Store, "SCHEMA_VERSION", 1)  # a file of the first format
     with Store.open(path) as s:
         s.put("villages", village("青山村"))
         s.put("villages", village("石桥村"))

@@ -275,6 +275,17 @@ class LedgerApp(App[int]):
 
         self.push_screen(VillageDetailScreen(village_id))
 
+    def show_in_section(self, mode: str, method: str, *args: object) -> bool:
+        """Switch to section ``mode`` and call its screen's ``method`` with ``args`` (the matrix at a
+        village, the roster at a posting); False when there is no such section."""
+        if mode not in {s.mode for s in self.sections} or self.ledger is None:
+            return False
+        self.action_section(mode)
+        target = getattr(self.screen, method, None)
+        if target is not None:
+            target(*args)
+        return True
+
     # ------------------------------------------------------------ hooks into the cases section
 
     def _cases_hook(self, name: str) -> Callable[..., None] | None:

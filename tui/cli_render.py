@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ledgers.check import CheckReport
-from ledgers.models import Level
+from ledgers.models import Level, Role
 from ledgers.status import VillageStatus
 from ledgers.validate import mask_phone
 
@@ -41,11 +41,14 @@ def status_card(st: VillageStatus, *, unmask: bool = False) -> Panel:
         for t in st.overdue:
             row("", Text(f"逾期：{t.problem}（期限{t.deadline}，{t.owner}）", style="red"))
     for role, h in st.slots.items():
-        row(role.value, Text("未落实", style="bold red") if h is None else Text(f"{h.name}（{h.detail}）"))
+        planned = f"（拟选派：{st.planned.name}）" if role == Role.FIRST_SECRETARY and st.planned else ""
+        row(role.value, Text("未落实" + planned, style="bold red") if h is None else Text(f"{h.name}（{h.detail}）"))
+    for c in st.conflicts:
+        row("冲突", Text(c.message, style="bold red"))
     if st.secretary is not None:
         fs = st.secretary
-        phone = fs.phone if unmask else mask_phone(fs.phone)
-        row("驻村第一书记", f"{fs.name}，{fs.dispatching_unit}，{fs.status.value}，任期至{st.secretary_term_end or '?'}，{phone}")
+        phone = fs.cadre.phone if unmask else mask_phone(fs.cadre.phone)
+        row("驻村第一书记", f"{fs.name}，{fs.cadre.dispatching_unit}，{fs.status.value}，任期至{st.secretary_term_end or '?'}，{phone}")
     row("经费", st.funds)
     findings = [Text(f"[{f.rule}] {f.message}", style=LEVEL_STYLE[f.level]) for f in st.findings]
     return Panel(Group(facts, *findings), title=Text(f"{v.name}（{v.kind.value}）", style="bold"), expand=False)

@@ -49,7 +49,9 @@ def build_briefs(ledger: Ledger) -> dict[int, Brief]:
     for c in ledger.cases():  # by (year, id): the last active one wins, as in Ledger.active_case
         if c.active:
             state[c.village_id] = c.state
-    filled = ledger.filled_roles()
+    from ledgers.assignments import filled_roles
+
+    filled = filled_roles(ledger)
     return {v.id: Brief(v.township, state.get(v.id),
                         len(Role) - len(filled.get(v.id, ())) if state.get(v.id) in SLOTTED_CASE_STATES else 0)
             for v in ledger.villages()}

@@ -331,9 +331,7 @@ class CaseDetailScreen(CommandScreen):
         if self.case is None:
             return
         app = self.ledger_app
-        if any(s.mode == "matrix" for s in app.sections):
-            app.action_section("matrix")
-        else:
+        if not app.show_in_section("matrix", "show_village", self.case.village_id):
             app.open_village(self.case.village_id)
 
     def action_follow_link(self) -> None:

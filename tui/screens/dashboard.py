@@ -35,7 +35,7 @@ GRID_COLUMNS = 3  # as in app.tcss (#dashboard-grid)
 OPENING = "正在打开账本……"
 COMPUTING = "正在统计……"
 PANELS = (("panel-cases", "整顿案卷（按阶段）"), ("panel-overdue", "逾期整改任务"), ("panel-matrix", "“四个一”缺口与冲突"),
-          ("panel-terms", "第一书记任期将满"), ("panel-tiers", "村集体经济收入档次"), ("panel-people", "书记队伍"))
+          ("panel-terms", "第一书记待办"), ("panel-tiers", "村集体经济收入档次"), ("panel-people", "书记队伍"))
 
 
 class DashboardScreen(SectionScreen):
@@ -134,7 +134,8 @@ class DashboardScreen(SectionScreen):
         self._fill("panel-overdue", self._overdue_options(d), f"逾期整改任务（{len(d.overdue)}项）")
         gaps, conflicts = d.matrix.gap_count, len(d.matrix.conflicts)
         self._fill("panel-matrix", self._matrix_options(d), f"“四个一”缺{gaps}项、冲突{conflicts}项")
-        self._fill("panel-terms", self._term_options(d), f"第一书记任期将满（{len(d.terms_ending)}名）")
+        self._fill("panel-terms", self._term_options(d),
+                   f"第一书记待办（召回约谈{len(d.todos)}项、任期将满{len(d.terms_ending)}名）")
         self._fill("panel-tiers", self._tier_options(d), "村集体经济收入档次")
         self._fill("panel-people", self._people_options(d), "书记队伍")
 
@@ -174,23 +175,28 @@ class DashboardScreen(SectionScreen):
                 short = "、".join(r.short for r in row.gaps)
                 out.append(Option(Content.assemble(Content(pad(row.village.name, 10)),
                                                    Content.styled(f"缺：{short}", "red")),
-                                  id=f"village:{row.village.id}:g{n}"))
-        seen: set[str] = set()  # a conflict between two villages is reported for each: show it once
-        for n, c in enumerate(d.matrix.conflicts):
-            if c.message not in seen:
-                seen.add(c.message)
-                out.append(Option(Content.styled(f"冲突：{c.message}", "bold red"), id=f"village:{c.village_id}:c{n}"))
+                                  id=f"matrix:{row.village.id}:g{n}"))
+        names = {row.village.id: row.village.name for row in d.matrix.rows}
+        for n, c in enumerate(d.matrix.conflicts):  # every one, at its village: the count in the title
+            out.append(Option(Content.assemble(Content(pad(names.get(c.village_id, ""), 10)),
+                                               Content.styled(f"冲突：{c.message}", "bold red")),
+                              id=f"matrix:{c.village_id}:c{n}"))
         return out
 
     def _term_options(self, d: Dashboard) -> list[Option]:
+        # R11 first (召回 / 约谈, each opening the posting), then the terms ending soonest.
         out = []
+        for n, t in enumerate(d.todos):
+            word, style = ("应召回", "bold red") if t.recall else ("应约谈", "yellow")
+            out.append(Option(Content.assemble(Content(pad(t.entry.name, 8)), Content(pad(t.entry.village, 10)),
+                                               Content.styled(word, style)),
+                              id=f"posting:{t.entry.id}:r{n}"))
         for n, t in enumerate(d.terms_ending):
             style = "bold red" if t.urgent else "yellow"
             when = f"还有{t.days}天" if t.days >= 0 else f"已过期{-t.days}天"
             line = Content.assemble(Content(pad(t.secretary.name, 8)), Content(pad(t.village or "（未驻村）", 10)),
                                     Content.styled(when, style))
-            vid = t.secretary.village_id
-            out.append(Option(line, id=f"village:{vid}:t{n}" if vid else None, disabled=vid is None))
+            out.append(Option(line, id=f"posting:{t.secretary.id}:t{n}"))
         return out
 
     def _tier_options(self, d: Dashboard) -> list[Option]:
@@ -226,8 +232,14 @@ class DashboardScreen(SectionScreen):
 
     def open_item(self, oid: str) -> None:
         kind, _, rest = oid.partition(":")
+        target = int(rest.split(":")[0]) if kind in ("village", "matrix", "posting") else 0
         if kind == "village":
-            self.ledger_app.open_village(int(rest.split(":")[0]))
+            self.ledger_app.open_village(target)
+        elif kind == "matrix":  # a gap or conflict: the 四个一 screen at that village
+            if not self.ledger_app.show_in_section("matrix", "show_village", target):
+                self.ledger_app.open_village(target)
+        elif kind == "posting":  # an R11 to-do or a term ending: the roster at that posting
+            self.ledger_app.show_in_section("secretaries", "show_posting", target)
         elif kind == "state":
             self.open_state(CaseState[rest])
         elif kind == "tier":

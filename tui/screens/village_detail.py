@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 
 from ledgers.errors import LedgerError, NotFound
-from ledgers.models import SLOTTED_CASE_STATES, Level, RectificationCase, Settings
+from ledgers.models import SLOTTED_CASE_STATES, Level, RectificationCase, Role, Settings
 from ledgers.status import VillageStatus, village_status
 from ledgers.validate import mask_phone
 
@@ -117,10 +117,16 @@ def slots_panel(st: VillageStatus) -> RenderableType:
     needed = needs_slots(st)
     rows: list[tuple[str, str | Text]] = []
     for role, h in st.slots.items():
-        if h is None:
+        if h is None and role == Role.FIRST_SECRETARY and st.planned is not None:
+            cell = Text("未落实", style="bold red" if needed else "dim")
+            cell.append(f"（拟选派：{st.planned.name}）", style="yellow")
+            rows.append((role.value, cell))
+        elif h is None:
             rows.append((role.value, Text("未落实", style="bold red" if needed else "dim")))
         else:
             rows.append((role.value, holder_text(h)))
+    for c in st.conflicts:
+        rows.append(("冲突", Text(c.message, style="bold red")))
     return _facts(rows)
 
 
@@ -141,10 +147,10 @@ def secretary_panel(st: VillageStatus, today: date, s: Settings) -> RenderableTy
                     style="bold red" if days <= s.term_urgent_days else "yellow" if days <= s.term_warn_days else "")
     return _facts([
         ("姓名", fs.name),
-        ("派出单位", fs.dispatching_unit or "—"),
+        ("派出单位", fs.cadre.dispatching_unit or "—"),
         ("状态", str(fs.status)),
         ("任期届满", term),
-        ("电话", mask_phone(fs.phone) if fs.phone else "—"),
+        ("电话", mask_phone(fs.cadre.phone) if fs.cadre.phone else "—"),
     ])
 
 

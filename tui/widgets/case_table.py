@@ -4,12 +4,14 @@ column, and in-place updates from a diff (never clear-and-reload after one chang
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 from textual.binding import Binding
 from textual.widgets.data_table import Row, RowKey
 
+from ledgers.assignments import conflicts, filled_roles
 from ledgers.ledger import Ledger
 from ledgers.models import SLOTTED_CASE_STATES, CaseState, Role
 
@@ -39,6 +41,7 @@ class CaseRow:
     deadline_passed: bool
     overdue: int  # tasks past their deadline and not finished
     gaps: int | None  # 四个一 slots not filled; None when the state needs none
+    conflicts: int = 0  # 四个一 conflicts at the village (ledgers.assignments.conflicts)
 
 
 def build_case_rows(ledger: Ledger) -> tuple[list[CaseRow], int]:
@@ -47,7 +50,8 @@ def build_case_rows(ledger: Ledger) -> tuple[list[CaseRow], int]:
     Safe to run in a worker thread: it only reads the ledger."""
     today = ledger.today
     villages = {v.id: (v.name, v.township) for v in ledger.villages()}
-    filled = ledger.filled_roles(today)
+    filled = filled_roles(ledger, today)
+    clashes = Counter(c.village_id for c in conflicts(ledger, today))
     rows = []
     for c in ledger.cases():
         deadline = c.next_deadline()
@@ -57,6 +61,7 @@ def build_case_rows(ledger: Ledger) -> tuple[list[CaseRow], int]:
             c.tasks_done,
             len(c.tasks), deadline, deadline is not None and deadline < today, len(c.overdue_tasks(today)),
             len(Role) - len(filled.get(c.village_id, ())) if c.state in SLOTTED_CASE_STATES else None,
+            clashes.get(c.village_id, 0) if c.state in SLOTTED_CASE_STATES else 0,
         ))
     return rows, max(1, len(villages))
 
@@ -67,9 +72,10 @@ def build_case_rows(ledger: Ledger) -> tuple[list[CaseRow], int]:
 def _gaps_cell(r: CaseRow) -> SortCell:
     if r.gaps is None:
         return _cell("—", None, style="dim")
-    if r.gaps == 0:
+    words = ([f"缺{r.gaps}项"] if r.gaps else []) + (["冲突"] if r.conflicts else [])
+    if not words:
         return _cell("齐全", 0)
-    return _cell(f"缺{r.gaps}项", r.gaps, style="bold red")
+    return _cell("·".join(words), r.gaps + 10 * r.conflicts, style="bold red")
 
 
 # The columns a clerk scans first come first, so they fit an 80-column terminal.
