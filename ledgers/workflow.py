@@ -288,12 +288,21 @@ def check_posting(p: Posting, status: SecretaryStatus, to: SecretaryStatus, i: P
     if to == F.ACTIVE and status == F.PROPOSED:
         if i.on is None and p.arrival is None:
             missing.append("到村时间")
+        elif i.on is None and p.arrival is not None and p.arrival > today:
+            missing.append(f"计划到村时间{p.arrival.isoformat()}晚于今天，到村后再办理")
     elif to == F.ACTIVE:  # 留任
         end = term_end(p, s)
+        new_end = i.new_term_end or (add_months(end, i.extend_months) if end and i.extend_months > 0 else None)
         if i.new_term_end is None and i.extend_months <= 0:
             missing.append("留任的延长月数或新的任期届满时间")
         elif i.new_term_end is not None and end is not None and i.new_term_end <= end:
             missing.append(f"新的任期届满时间应晚于原届满时间（{end.isoformat()}）")
+        elif new_end is not None and new_end <= today:
+            missing.append(f"留任后任期届满时间{new_end.isoformat()}不晚于今天，请延长到今天以后")
+    elif to == F.LEFT:
+        end = term_end(p, s)
+        if end is not None and (end - on).days > s.term_warn_days:
+            missing.append(f"期满离任的日期应在任期届满（{end.isoformat()}）前{s.term_warn_days}天以内")
     elif to == F.RECALLED:
         if i.recall_reason is None:
             missing.append("召回原因")
@@ -327,10 +336,11 @@ def apply_posting(p: Posting, status: SecretaryStatus, to: SecretaryStatus, i: P
     verdict = check_posting(p, status, to, i, today, s)
     if not verdict.allowed:
         raise TransitionRefused(SECRETARY_TRANSITIONS.get((status, to), f"转为“{to.value}”"), verdict.missing)
-    on = i.on or today
+    # Arriving without a date of its own is dated by the planned arrival on file.
+    on = i.on or (p.arrival if to == F.ACTIVE and status == F.PROPOSED and p.arrival else today)
     reason = i.reason
     if to == F.ACTIVE and status == F.PROPOSED:
-        p.arrival = i.on or p.arrival
+        p.arrival = on
         reason = reason or "到村任职"
     elif to == F.ACTIVE:  # 留任
         end = term_end(p, s)

@@ -1,5 +1,6 @@
 """The rules of DOMAIN.md (R1–R5, R7, R8, R10, R11, R13–R16, R18, R19, R21) at their boundaries,
-plus the calendar and codec helpers they stand on."""
+plus the calendar and codec helpers they stand on. First-secretary rules read a ``RosterEntry`` (a
+cadre's posting with its status in force: 期满待轮换 is computed from the date by ``status_of``)."""
 from __future__ import annotations
 
 import json
@@ -17,20 +18,26 @@ from ledgers.errors import FieldError
 from ledgers.models import (
     Acceptance,
     AcceptanceResult,
-    FirstSecretary,
+    Cadre,
     Gender,
     Grade,
     IncomeTier,
     Level,
     OrgType,
+    Posting,
+    RecallReason,
     RectificationCase,
     Role,
+    RosterEntry,
     SecretaryStatus,
     Settings,
+    StatusChange,
     Task,
     TaskStatus,
+    UnitLevel,
     Village,
     VillageKind,
+    VillageType,
 )
 
 TODAY = date(2026, 11, 23)
@@ -283,6 +290,39 @@ def test_village_findings_collects_every_village_rule() -> None:
     assert {f.rule for f in found} == {"R1", "R5", "R13", "R14", "R16"}
 
 
+# ---------------------------------------------------------------- roster entries (as ledgers.roster builds them)
+
+
+def posting(status: SecretaryStatus = SecretaryStatus.ACTIVE, **kw) -> Posting:
+    kw.setdefault("cadre_id", 2)
+    kw.setdefault("village_id", 7)
+    kw.setdefault("id", 4)
+    return Posting(status=status, **kw)
+
+
+def entry(p: Posting | None = None, cadre: Cadre | None = None, s: Settings = S, today: date = TODAY,
+          **kw) -> RosterEntry:
+    """A roster row the way ``roster.entry`` reads it: the status in force and the term end computed."""
+    p = p if p is not None else posting(**kw)
+    c = cadre if cadre is not None else Cadre("李明", id=p.cadre_id)
+    return RosterEntry(c, p, rules.status_of(p, s, today), rules.term_end(p, s), "青山村", "青石镇")
+
+
+def test_roster_entry_reads_as_its_posting_and_cadre() -> None:
+    e = entry(posting(id=11, arrival=add_months(TODAY, -3)), Cadre("王芳", id=2))
+    assert (e.id, e.name, e.status, e.serving, e.ended) == (11, "王芳", SecretaryStatus.ACTIVE, True, False)
+    assert e.term_end == add_months(TODAY, 21)
+    ending = entry(arrival=add_months(TODAY, -24) + timedelta(days=10))
+    assert (ending.status, ending.serving, ending.ended) == (SecretaryStatus.TERM_ENDING, True, False)
+    assert ending.posting.status == SecretaryStatus.ACTIVE  # computed, never stored
+    for status in (SecretaryStatus.RECALLED, SecretaryStatus.REASSIGNED, SecretaryStatus.LEFT,
+                   SecretaryStatus.WITHDRAWN):
+        e = entry(status=status, arrival=add_months(TODAY, -3))
+        assert (e.serving, e.ended) == (False, True)
+    planned = entry(status=SecretaryStatus.PROPOSED)
+    assert (planned.serving, planned.ended, planned.term_end) == (False, False, None)
+
+
 # ---------------------------------------------------------------- R7: 四个一
 
 
@@ -290,65 +330,206 @@ def test_r7_missing_slots_are_named() -> None:
     case = RectificationCase(village_id=7, year=2026, id=3)
     holders = {Role.COUNTY_LEADER: "赵立新", Role.TOWNSHIP_LEADER: None, Role.FIRST_SECRETARY: "李明",
                Role.PAIRED_UNIT: ""}
-    f = one(rules.slot_findings(village(), case, holders, None), "R7")
+    f = one(rules.slot_findings(village(), case, holders), "R7")
     assert f.level == Level.WARNING and (f.kind, f.ref) == ("case", 3)
     assert f.message == "“四个一”未落实：乡镇包村领导、结对单位"
     full = {r: "某人" for r in Role}
-    assert rules.slot_findings(village(), case, full, None) == []
+    assert rules.slot_findings(village(), case, full) == []
+    f = one(rules.slot_findings(village(), case, {r: None for r in Role}), "R7")
+    assert f.message == "“四个一”未落实：县级联系领导、乡镇包村领导、第一书记、结对单位"
 
 
-def test_r7_first_secretary_must_be_a_party_member() -> None:
-    case = RectificationCase(village_id=7, year=2026)
-    fs = FirstSecretary("李明", political_status="群众", id=4)
-    f = one(rules.slot_findings(village(), case, {r: "x" for r in Role}, fs), "R7")
-    assert f.level == Level.ERROR and "群众" in f.message and (f.kind, f.ref) == ("secretary", 4)
-    f = one(rules.secretary_findings(fs, S, TODAY), "R7")
-    assert f.level == Level.ERROR and "中共党员" in f.message
+def test_r7_a_planned_first_secretary_must_be_a_party_member() -> None:
+    cadre = Cadre("李明", political_status="群众", id=2)
+    f = one(rules.secretary_findings(entry(posting(SecretaryStatus.PROPOSED, id=4), cadre), S, TODAY), "R7")
+    assert f.level == Level.ERROR and "群众" in f.message and "中共党员" in f.message
+    assert (f.subject, f.kind, f.ref) == ("李明", "secretary", 4)  # the posting's id: a roster row
+    member = Cadre("李明", id=2)
+    assert only(rules.secretary_findings(entry(posting(SecretaryStatus.PROPOSED), member), S, TODAY), "R7") == []
+
+
+@pytest.mark.parametrize("status", [SecretaryStatus.ACTIVE, SecretaryStatus.RECALLED, SecretaryStatus.REASSIGNED,
+                                    SecretaryStatus.LEFT, SecretaryStatus.WITHDRAWN])
+def test_r7_a_serving_or_ended_non_member_is_not_a_roster_finding(status: SecretaryStatus) -> None:
+    # A serving non-member is a 四个一 conflict (assignments.conflicts, see test_stats); an ended
+    # posting asks for nothing. Only a 拟选派 one is flagged on the roster.
+    cadre = Cadre("李明", political_status="共青团员", id=2)
+    e = entry(posting(status, arrival=add_months(TODAY, -3)), cadre)
+    assert only(rules.secretary_findings(e, S, TODAY), "R7") == []
+
+
+def test_r7_a_non_member_in_the_term_warning_window_is_still_not_a_roster_finding() -> None:
+    cadre = Cadre("李明", political_status="群众", id=2)
+    e = entry(posting(arrival=add_months(TODAY, -24) + timedelta(days=5)), cadre)
+    assert e.status == SecretaryStatus.TERM_ENDING
+    assert only(rules.secretary_findings(e, S, TODAY), "R7") == []
 
 
 # ---------------------------------------------------------------- R8: first-secretary term
 
 
-def secretary(**kw) -> FirstSecretary:
-    kw.setdefault("status", SecretaryStatus.ACTIVE)
-    return FirstSecretary("李明", **kw)
-
-
 def test_r8_term_end_is_arrival_plus_term() -> None:
-    assert rules.term_end(secretary(arrival=date(2025, 3, 31))) == date(2027, 3, 31)
-    assert rules.term_end(secretary(arrival=date(2024, 8, 31), term_months=18)) == date(2026, 2, 28)
-    assert rules.term_end(secretary(arrival=date(2025, 3, 1), term_end=date(2026, 1, 1))) == date(2026, 1, 1)
-    assert rules.term_end(secretary()) is None
-    assert rules.days_to_term_end(secretary(arrival=add_months(TODAY, -24)), TODAY) == 0
+    assert rules.term_end(posting(arrival=date(2025, 3, 31), term_months=24), S) == date(2027, 3, 31)
+    assert rules.term_end(posting(arrival=date(2024, 8, 31), term_months=18), S) == date(2026, 2, 28)
+    assert rules.term_end(posting(arrival=date(2025, 3, 1), term_end=date(2026, 1, 1)), S) == date(2026, 1, 1)
+    assert rules.term_end(posting(arrival=date(2025, 3, 1), term_months=36, term_end=date(2026, 1, 1)), S) == \
+        date(2026, 1, 1)  # an explicit end (留任, a document) wins over the months
+    assert rules.term_end(posting(), S) is None
+    assert rules.term_end(posting(term_months=24), S) is None  # months without an arrival say nothing
+
+
+def test_r8_a_zero_term_uses_the_settings_term() -> None:
+    arrival = date(2025, 3, 31)
+    assert rules.term_end(posting(arrival=arrival), S) == add_months(arrival, S.secretary_term_months)
+    assert rules.term_end(posting(arrival=arrival), Settings(secretary_term_months=36)) == date(2028, 3, 31)
+    assert rules.term_end(posting(arrival=arrival), Settings(secretary_term_months=12)) == date(2026, 3, 31)
+    # a posting's own term (filled in when it is saved) is the policy it was posted under
+    assert rules.term_end(posting(arrival=arrival, term_months=24), Settings(secretary_term_months=36)) == \
+        date(2027, 3, 31)
+
+
+def test_r8_a_zero_term_reaches_status_and_findings_through_the_settings() -> None:
+    s = Settings(secretary_term_months=36)
+    p = posting(arrival=add_months(TODAY, -36) + timedelta(days=20))  # 36-month term ends in 20 days
+    assert rules.status_of(p, s, TODAY) == SecretaryStatus.TERM_ENDING
+    assert rules.status_of(p, S, TODAY) == SecretaryStatus.TERM_ENDING  # under 24 months: long past
+    assert "已于" in one(rules.term_findings(entry(p), S, TODAY), "R8").message
+    f = one(rules.term_findings(entry(p, s=s), s, TODAY), "R8")
+    assert "还有20天" in f.message
+    young = posting(arrival=add_months(TODAY, -24) + timedelta(days=20))
+    assert rules.status_of(young, s, TODAY) == SecretaryStatus.ACTIVE  # 36 months: a year to go
+    assert rules.status_of(young, S, TODAY) == SecretaryStatus.TERM_ENDING
+
+
+@pytest.mark.parametrize("warn", [60, 90, 1, 0])
+@pytest.mark.parametrize("offset, expected", [(1, SecretaryStatus.ACTIVE), (0, SecretaryStatus.TERM_ENDING),
+                                              (-1, SecretaryStatus.TERM_ENDING)])
+def test_status_of_term_ending_starts_at_the_warning_window(warn: int, offset: int,
+                                                            expected: SecretaryStatus) -> None:
+    """期满待轮换 is computed: a stored 在岗 posting reads so from ``term_warn_days`` before its end —
+    one day before the window it is 在岗, on its first day and after it 期满待轮换."""
+    s = Settings(term_warn_days=warn, term_urgent_days=min(warn, 30))
+    end = TODAY + timedelta(days=warn + offset)
+    p = posting(arrival=add_months(end, -24), term_months=24)
+    assert rules.term_end(p, s) == end
+    assert rules.status_of(p, s, TODAY) == expected
+    assert p.status == SecretaryStatus.ACTIVE  # reading never changes the record
+
+
+def test_status_of_past_the_term_end_stays_term_ending() -> None:
+    p = posting(arrival=add_months(TODAY, -30), term_months=24)
+    assert rules.status_of(p, S, TODAY) == SecretaryStatus.TERM_ENDING
+    assert rules.status_of(p, S, TODAY + timedelta(days=3650)) == SecretaryStatus.TERM_ENDING
+
+
+def test_status_of_the_same_posting_on_different_days() -> None:
+    p = posting(arrival=date(2025, 1, 10), term_months=24)  # ends 2027-01-10; window from 2026-11-11
+    assert rules.status_of(p, S, date(2026, 11, 10)) == SecretaryStatus.ACTIVE
+    assert rules.status_of(p, S, date(2026, 11, 11)) == SecretaryStatus.TERM_ENDING
+    assert rules.status_of(p, S, date(2027, 1, 10)) == SecretaryStatus.TERM_ENDING
+    assert rules.status_of(p, S, date(2027, 1, 11)) == SecretaryStatus.TERM_ENDING
+
+
+def test_status_of_a_stored_term_ending_is_read_again_from_the_date() -> None:
+    # A file of the first format kept 期满待轮换; the status in force is computed all the same.
+    stored = posting(SecretaryStatus.TERM_ENDING, arrival=add_months(TODAY, -6), term_months=24)
+    assert rules.status_of(stored, S, TODAY) == SecretaryStatus.ACTIVE
+    stored.arrival = add_months(TODAY, -24)
+    assert rules.status_of(stored, S, TODAY) == SecretaryStatus.TERM_ENDING
+
+
+def test_status_of_without_an_arrival_is_serving() -> None:
+    assert rules.status_of(posting(), S, TODAY) == SecretaryStatus.ACTIVE
+    assert rules.status_of(posting(SecretaryStatus.TERM_ENDING), S, TODAY) == SecretaryStatus.ACTIVE
+
+
+@pytest.mark.parametrize("status", [SecretaryStatus.PROPOSED, SecretaryStatus.RECALLED, SecretaryStatus.REASSIGNED,
+                                    SecretaryStatus.LEFT, SecretaryStatus.WITHDRAWN])
+def test_status_of_other_statuses_do_not_depend_on_the_date(status: SecretaryStatus) -> None:
+    p = posting(status, arrival=add_months(TODAY, -24), term_months=24)  # term ends today
+    for day in (TODAY - timedelta(days=400), TODAY, TODAY + timedelta(days=400)):
+        assert rules.status_of(p, S, day) == status
+
+
+serving_postings = st.builds(
+    Posting, cadre_id=st.just(1), village_id=st.just(1),
+    arrival=st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31)),
+    term_months=st.integers(0, 120),
+    term_end=st.none() | st.dates(min_value=date(2000, 1, 1), max_value=date(2050, 1, 1)),
+    status=st.sampled_from([SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING]),
+)
+days = st.dates(min_value=date(1995, 1, 1), max_value=date(2055, 12, 31))
+
+
+@given(serving_postings, days, days, st.integers(0, 400), st.integers(1, 120))
+def test_status_of_is_monotone_in_the_date(p: Posting, a: date, b: date, warn: int, term: int) -> None:
+    """Once a serving posting reads 期满待轮换 it never reads 在岗 again later (until an action)."""
+    s = Settings(term_warn_days=warn, secretary_term_months=term)
+    early, late = min(a, b), max(a, b)
+    first, then = rules.status_of(p, s, early), rules.status_of(p, s, late)
+    assert {first, then} <= {SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING}
+    if first == SecretaryStatus.TERM_ENDING:
+        assert then == SecretaryStatus.TERM_ENDING
+    end = rules.term_end(p, s)
+    assert end is not None
+    assert (first == SecretaryStatus.TERM_ENDING) == ((end - early).days <= warn)
+
+
+@given(serving_postings, days, st.integers(0, 400), st.integers(0, 400))
+def test_status_of_is_monotone_in_the_warning_window(p: Posting, day: date, w1: int, w2: int) -> None:
+    narrow, wide = Settings(term_warn_days=min(w1, w2)), Settings(term_warn_days=max(w1, w2))
+    if rules.status_of(p, narrow, day) == SecretaryStatus.TERM_ENDING:
+        assert rules.status_of(p, wide, day) == SecretaryStatus.TERM_ENDING
+
+
+@given(serving_postings, st.integers(1, 120))
+def test_a_zero_term_is_the_settings_term(p: Posting, months: int) -> None:
+    s = Settings(secretary_term_months=months)
+    zero = Posting(1, 1, arrival=p.arrival, term_months=0)
+    assert rules.term_end(zero, s) == rules.term_end(Posting(1, 1, arrival=p.arrival, term_months=months), s)
 
 
 @pytest.mark.parametrize("days_left, level", [(61, None), (60, Level.WARNING), (31, Level.WARNING),
                                               (30, Level.WARNING), (0, Level.WARNING), (-1, Level.ERROR)])
 def test_r8_term_warnings(days_left: int, level: Level | None) -> None:
     end = TODAY + timedelta(days=days_left)
-    fs = secretary(arrival=add_months(end, -24))
-    assert rules.term_end(fs) == end
-    found = rules.term_findings(fs, S, TODAY)
+    e = entry(arrival=add_months(end, -24), term_months=24)
+    assert e.term_end == end
+    assert e.status == (SecretaryStatus.ACTIVE if level is None else SecretaryStatus.TERM_ENDING)
+    found = rules.term_findings(e, S, TODAY)
     if level is None:
         assert found == []
         return
     f = one(found, "R8")
-    assert f.level == level and end.isoformat() in f.message
+    assert f.level == level and end.isoformat() in f.message and (f.kind, f.ref) == ("secretary", 4)
     assert (f"还有{days_left}天" in f.message) if days_left >= 0 else ("已于" in f.message)
+    assert ("尽快安排轮换" in f.message) == (0 <= days_left <= 30)
+
+
+def test_r8_windows_follow_the_settings() -> None:
+    s = Settings(term_warn_days=90, term_urgent_days=45)
+    e = entry(arrival=add_months(TODAY + timedelta(days=80), -24), term_months=24, s=s)
+    assert e.status == SecretaryStatus.TERM_ENDING
+    f = one(rules.term_findings(e, s, TODAY), "R8")
+    assert "还有80天" in f.message and "尽快" not in f.message
+    e = entry(arrival=add_months(TODAY + timedelta(days=45), -24), term_months=24, s=s)
+    assert "尽快安排轮换" in one(rules.term_findings(e, s, TODAY), "R8").message
 
 
 def test_r8_only_for_serving_secretaries() -> None:
     for status in (SecretaryStatus.PROPOSED, SecretaryStatus.RECALLED, SecretaryStatus.REASSIGNED,
-                   SecretaryStatus.LEFT):
-        assert rules.term_findings(secretary(status=status, arrival=add_months(TODAY, -24)), S, TODAY) == []
-    ending = secretary(status=SecretaryStatus.TERM_ENDING, arrival=add_months(TODAY, -24))
+                   SecretaryStatus.LEFT, SecretaryStatus.WITHDRAWN):
+        e = entry(status=status, arrival=add_months(TODAY, -24), term_months=24)
+        assert rules.term_findings(e, S, TODAY) == []
+    ending = entry(status=SecretaryStatus.ACTIVE, arrival=add_months(TODAY, -24), term_months=24)
+    assert ending.status == SecretaryStatus.TERM_ENDING
     f = one(rules.term_findings(ending, S, TODAY), "R8")
     assert f.level == Level.WARNING and "尽快安排轮换" in f.message
 
 
 def test_r8_missing_arrival_is_warned() -> None:
-    f = one(rules.term_findings(secretary(), S, TODAY), "R8")
-    assert f.level == Level.WARNING and "到村时间" in f.message
+    f = one(rules.term_findings(entry(), S, TODAY), "R8")
+    assert f.level == Level.WARNING and "到村时间" in f.message and (f.kind, f.ref) == ("secretary", 4)
 
 
 # ---------------------------------------------------------------- R10, R11: assessment
@@ -377,20 +558,48 @@ def test_r10_check_grade(absences: int, refused: list[Grade], accepted: list[Gra
 
 
 def test_r10_finding_for_a_grade_above_the_cap() -> None:
-    fs = secretary(assessments={2025: Grade.COMPETENT}, absences={2025: 2})
-    f = one(rules.assessment_findings(fs, S), "R10")
+    e = entry(assessments={2025: Grade.COMPETENT}, absences={2025: 2})
+    f = one(rules.assessment_findings(e, S), "R10")
     assert f.level == Level.ERROR and "2025年无故不在岗2次" in f.message and "基本称职" in f.message
-    assert only(rules.assessment_findings(secretary(assessments={2025: Grade.EXCELLENT}), S), "R10") == []
+    assert (f.subject, f.kind, f.ref) == ("李明", "secretary", 4)
+    assert only(rules.assessment_findings(entry(assessments={2025: Grade.EXCELLENT}), S), "R10") == []
+    # every year is checked, an ended posting's too (the record is wrong whatever happened since)
+    e = entry(status=SecretaryStatus.LEFT, assessments={2024: Grade.EXCELLENT, 2025: Grade.EXCELLENT},
+              absences={2024: 1, 2025: 1})
+    assert [f.message[:4] for f in only(rules.assessment_findings(e, S), "R10")] == ["2024", "2025"]
 
 
 def test_r11_low_grades_ask_for_action() -> None:
-    f = one(rules.assessment_findings(secretary(assessments={2025: Grade.INCOMPETENT}), S), "R11")
+    f = one(rules.assessment_findings(entry(assessments={2025: Grade.INCOMPETENT}), S), "R11")
     assert f.level == Level.ERROR and "召回" in f.message and "2025" in f.message
-    f = one(rules.assessment_findings(secretary(assessments={2025: Grade.BASIC}), S), "R11")
+    assert (f.kind, f.ref) == ("secretary", 4)
+    f = one(rules.assessment_findings(entry(assessments={2025: Grade.BASIC}), S), "R11")
     assert f.level == Level.WARNING and "约谈" in f.message
-    assert rules.assessment_findings(secretary(assessments={2025: Grade.COMPETENT}), S) == []
-    recalled = secretary(status=SecretaryStatus.RECALLED, assessments={2025: Grade.INCOMPETENT}, absences={2025: 3})
-    assert rules.assessment_findings(recalled, S) == []
+    assert rules.assessment_findings(entry(assessments={2025: Grade.COMPETENT}), S) == []
+    assert rules.assessment_findings(entry(), S) == []
+
+
+def test_r11_only_the_latest_grade_asks() -> None:
+    e = entry(assessments={2024: Grade.INCOMPETENT, 2025: Grade.COMPETENT}, absences={2024: 3})
+    assert only(rules.assessment_findings(e, S), "R11") == [] and rules.r11_todo(e) is None
+    e = entry(assessments={2025: Grade.BASIC, 2024: Grade.COMPETENT}, absences={2025: 2})
+    assert "2025年度考核基本称职" in one(rules.assessment_findings(e, S), "R11").message
+
+
+@pytest.mark.parametrize("status", [SecretaryStatus.RECALLED, SecretaryStatus.REASSIGNED, SecretaryStatus.LEFT,
+                                    SecretaryStatus.WITHDRAWN])
+def test_r11_an_ended_posting_needs_nothing(status: SecretaryStatus) -> None:
+    e = entry(status=status, assessments={2025: Grade.INCOMPETENT}, absences={2025: 3})
+    assert rules.assessment_findings(e, S) == [] and rules.r11_todo(e) is None
+
+
+def test_r11_todo_in_the_term_warning_window() -> None:
+    e = entry(arrival=add_months(TODAY, -24), term_months=24, assessments={2025: Grade.INCOMPETENT},
+              absences={2025: 3})
+    assert e.status == SecretaryStatus.TERM_ENDING  # still in force: the recall is still due
+    f = rules.r11_todo(e)
+    assert f is not None and f.rule == "R11" and f.level == Level.ERROR and f.subject == "李明"
+    assert f in rules.assessment_findings(e, S)
 
 
 # ---------------------------------------------------------------- R18: acceptance
@@ -461,28 +670,44 @@ def id_number(birth: date, gender: Gender) -> str:
 
 def test_r21_valid_agreeing_number_is_fine() -> None:
     birth = date(1988, 5, 17)
-    fs = secretary(id_number=id_number(birth, Gender.FEMALE), birth=birth, gender=Gender.FEMALE)
-    assert rules.identity_findings(fs) == []
-    assert rules.identity_findings(secretary()) == []  # no number, nothing to check
+    cadre = Cadre("王芳", id_number=id_number(birth, Gender.FEMALE), birth=birth, gender=Gender.FEMALE, id=2)
+    assert rules.identity_findings(cadre) == []
+    assert rules.identity_findings(Cadre("李明")) == []  # no number, nothing to check
 
 
 def test_r21_bad_checksum() -> None:
     birth = date(1988, 5, 17)
     number = id_number(birth, Gender.MALE)
     wrong = number[:17] + ("0" if number[17] != "0" else "1")
-    f = one(rules.identity_findings(secretary(id_number=wrong, birth=birth, gender=Gender.MALE, id=5)), "R21")
-    assert f.level == Level.ERROR and (f.kind, f.ref) == ("secretary", 5) and f.message
+    cadre = Cadre("李明", id_number=wrong, birth=birth, gender=Gender.MALE, id=2)
+    f = one(rules.identity_findings(cadre, 5), "R21")
+    assert f.level == Level.ERROR and (f.subject, f.kind, f.ref) == ("李明", "secretary", 5) and f.message
+    assert one(rules.identity_findings(cadre), "R21").ref == 0  # without a roster row to point at
 
 
 def test_r21_disagreeing_birth_and_gender() -> None:
     birth = date(1988, 5, 17)
     number = id_number(birth, Gender.MALE)
-    assert len(rules.identity_findings(secretary(id_number=number, birth=date(1989, 5, 17), gender=Gender.MALE))) == 1
-    assert len(rules.identity_findings(secretary(id_number=number, birth=birth, gender=Gender.FEMALE))) == 1
-    assert len(rules.identity_findings(secretary(id_number=number, birth=date(1990, 1, 1),
-                                                 gender=Gender.FEMALE))) == 2
-    assert {f.rule for f in rules.secretary_findings(
-        secretary(id_number=number, birth=birth, gender=Gender.FEMALE), S, TODAY)} >= {"R21"}
+    assert len(rules.identity_findings(Cadre("李明", id_number=number, birth=date(1989, 5, 17), gender=Gender.MALE))) == 1
+    assert len(rules.identity_findings(Cadre("李明", id_number=number, birth=birth, gender=Gender.FEMALE))) == 1
+    assert len(rules.identity_findings(Cadre("李明", id_number=number, birth=date(1990, 1, 1),
+                                             gender=Gender.FEMALE))) == 2
+    cadre = Cadre("李明", id_number=number, birth=birth, gender=Gender.FEMALE, id=2)
+    (f,) = only(rules.secretary_findings(entry(posting(id=9), cadre), S, TODAY), "R21")
+    assert f.ref == 9  # the roster row (posting), as every other secretary finding
+
+
+def test_secretary_findings_collects_every_roster_rule() -> None:
+    birth = date(1988, 5, 17)
+    cadre = Cadre("李明", id_number=id_number(birth, Gender.MALE), birth=birth, gender=Gender.FEMALE, id=2)
+    e = entry(posting(arrival=add_months(TODAY, -25), term_months=24, assessments={2025: Grade.COMPETENT},
+                      absences={2025: 2}, id=9), cadre)
+    found = rules.secretary_findings(e, S, TODAY)
+    assert {f.rule for f in found} == {"R8", "R10", "R21"}
+    assert all(f.ref == 9 and f.kind == "secretary" for f in found)
+    e = entry(posting(SecretaryStatus.PROPOSED, assessments={2025: Grade.BASIC}, absences={2025: 2}),
+              Cadre("李明", political_status="群众"))
+    assert {f.rule for f in rules.secretary_findings(e, S, TODAY)} == {"R7", "R11"}
 
 
 def test_finding_str() -> None:
@@ -543,12 +768,22 @@ tasks = st.builds(
     status=st.sampled_from(TaskStatus), done_on=st.none() | dates, evidence=text, waived=st.booleans(),
     waive_note=text, id=st.integers(0, 1000),
 )
-secretaries = st.builds(
-    FirstSecretary, name=text, gender=st.sampled_from(Gender), birth=st.none() | dates, arrival=st.none() | dates,
-    village_id=st.none() | st.integers(1, 1000), term_end=st.none() | dates,
+history = st.lists(st.builds(
+    StatusChange, on=dates, from_status=st.none() | st.sampled_from(SecretaryStatus),
+    to_status=st.sampled_from(SecretaryStatus), reason=text, who=text), max_size=3)
+cadres = st.builds(
+    Cadre, name=text, gender=st.sampled_from(Gender), ethnicity=text, birth=st.none() | dates, political_status=text,
+    education=text, dispatching_unit=text, unit_level=st.sampled_from(UnitLevel), original_post=text, rank=text,
+    id_number=text, phone=text, note=text, id=st.integers(0, 10**6),
+)
+postings = st.builds(
+    Posting, cadre_id=st.integers(1, 1000), village_id=st.integers(1, 1000), village_type=st.sampled_from(VillageType),
+    batch=text, arrival=st.none() | dates, term_months=st.integers(0, 120), term_end=st.none() | dates,
+    status=st.sampled_from(SecretaryStatus), ended_on=st.none() | dates,
     assessments=st.dictionaries(st.integers(2000, 2100), st.sampled_from(Grade), max_size=3),
     absences=st.dictionaries(st.integers(2000, 2100), st.integers(0, 9), max_size=3),
-    status=st.sampled_from(SecretaryStatus),
+    recall_reason=st.none() | st.sampled_from(RecallReason), approver=text, end_reason=text,
+    successor_of=st.none() | st.integers(1, 1000), history=history, note=text, id=st.integers(0, 10**6),
 )
 
 
@@ -562,9 +797,14 @@ def test_codec_round_trips_tasks(t: Task) -> None:
     assert from_dict(Task, _json_round_trip(t)) == t
 
 
-@given(secretaries)
-def test_codec_round_trips_secretaries(fs: FirstSecretary) -> None:
-    assert from_dict(FirstSecretary, _json_round_trip(fs)) == fs
+@given(cadres)
+def test_codec_round_trips_cadres(c: Cadre) -> None:
+    assert from_dict(Cadre, _json_round_trip(c)) == c
+
+
+@given(postings)
+def test_codec_round_trips_postings(p: Posting) -> None:
+    assert from_dict(Posting, _json_round_trip(p)) == p
 
 
 @given(st.lists(tasks, max_size=4), st.lists(st.sampled_from(["S01", "S02", "S99"]), max_size=3))

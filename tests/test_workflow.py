@@ -1,5 +1,6 @@
 """The two life cycles of workflow.py: every allowed and every refused transition, each guard naming
-exactly what is missing, the soft warnings, and the history each step leaves."""
+exactly what is missing, the soft warnings, and the history each step leaves. Posting actions start
+from the status in force (``rules.status_of``: 期满待轮换 is computed from the date, never an action)."""
 from __future__ import annotations
 
 import copy
@@ -8,22 +9,26 @@ from datetime import date, timedelta
 
 import pytest
 
-from ledgers import workflow
+from ledgers import roster, rules, workflow
 from ledgers.dates import add_months
 from ledgers.errors import TransitionRefused
+from ledgers.ledger import Ledger
 from ledgers.models import (
     Acceptance,
     AcceptanceResult,
+    Cadre,
     CaseState,
-    FirstSecretary,
+    Posting,
     RecallReason,
     RectificationCase,
     Review,
     Role,
     SecretaryStatus,
     Settings,
+    StatusChange,
     Task,
     TaskStatus,
+    Village,
 )
 from ledgers.workflow import CaseInput, PostingInput
 
@@ -412,50 +417,97 @@ def test_full_walk_keeps_a_consistent_history() -> None:
 
 
 # ---------------------------------------------------------------- first-secretary postings
-
-
-def fs(status: SecretaryStatus = F.ACTIVE, **kw) -> FirstSecretary:
-    kw.setdefault("village_id", 3)
-    kw.setdefault("arrival", add_months(TODAY, -12))
-    return FirstSecretary("李明", status=status, id=4, **kw)
-
-
-def posting_missing(f: FirstSecretary, to: SecretaryStatus, **kw) -> list[str]:
-    return workflow.check_secretary(f, to, PostingInput(**kw), TODAY, S).missing
-
-
-def move(f: FirstSecretary, to: SecretaryStatus, **kw) -> None:
-    kw.setdefault("who", "镇党委")
-    workflow.apply_secretary(f, to, PostingInput(**kw), TODAY, S)
-
+#
+# A posting stores the status its last action set; the actions start from the status in force
+# (rules.status_of), in which 期满待轮换 is computed from the date and never an action's result.
 
 ENDING = add_months(TODAY, -24) + timedelta(days=40)  # an arrival whose term ends in 40 days
+SERVING = add_months(TODAY, -12)  # an arrival a year ago: 在岗, far from the term end
+ELSEWHERE = 5  # the village a 调整 moves to
+
+
+def posting(status: SecretaryStatus = F.ACTIVE, **kw) -> Posting:
+    """A stored posting; a serving one whose status in force is 期满待轮换 is stored 在岗 (as on file)."""
+    kw.setdefault("arrival", None if status == F.PROPOSED else SERVING)
+    kw.setdefault("term_months", 24)
+    stored = F.ACTIVE if status == F.TERM_ENDING else status
+    return Posting(cadre_id=2, village_id=3, status=stored, id=4, **kw)
+
+
+def in_force(p: Posting, today: date = TODAY, s: Settings = S) -> SecretaryStatus:
+    return rules.status_of(p, s, today)
+
+
+def posting_missing(p: Posting, to: SecretaryStatus, *, status: SecretaryStatus | None = None,
+                    s: Settings = S, **kw) -> list[str]:
+    return workflow.check_posting(p, status or in_force(p, s=s), to, PostingInput(**kw), TODAY, s).missing
+
+
+def act(p: Posting, to: SecretaryStatus, *, status: SecretaryStatus | None = None, today: date = TODAY,
+        s: Settings = S, **kw) -> None:
+    kw.setdefault("who", "镇党委")
+    workflow.apply_posting(p, status or in_force(p, today, s), to, PostingInput(**kw), today, s)
+
 
 POSTING_OK: dict[tuple[SecretaryStatus, SecretaryStatus], dict] = {
     (F.PROPOSED, F.ACTIVE): dict(on=TODAY),
-    (F.ACTIVE, F.TERM_ENDING): dict(),
-    (F.ACTIVE, F.RECALLED): dict(recall_reason=RecallReason.HEALTH),
-    (F.ACTIVE, F.REASSIGNED): dict(reason="工作需要"),
+    (F.PROPOSED, F.WITHDRAWN): dict(reason="派出单位另有任用"),
+    (F.ACTIVE, F.RECALLED): dict(recall_reason=RecallReason.HEALTH, approver="镇党委"),
+    (F.ACTIVE, F.REASSIGNED): dict(reason="工作需要", village_id=ELSEWHERE),
     (F.TERM_ENDING, F.LEFT): dict(),
     (F.TERM_ENDING, F.ACTIVE): dict(extend_months=12),
-    (F.TERM_ENDING, F.RECALLED): dict(recall_reason=RecallReason.OTHER, reason="本人申请"),
-    (F.TERM_ENDING, F.REASSIGNED): dict(reason="工作需要"),
+    (F.TERM_ENDING, F.RECALLED): dict(recall_reason=RecallReason.OTHER, reason="本人申请", approver="县委组织部"),
+    (F.TERM_ENDING, F.REASSIGNED): dict(reason="工作需要", village_id=ELSEWHERE),
 }
+ENDING_STEPS = (F.RECALLED, F.REASSIGNED, F.LEFT)
+
+
+def prepared_posting(frm: SecretaryStatus) -> Posting:
+    """A stored posting whose status in force today is ``frm``."""
+    p = posting(frm, arrival=ENDING if frm == F.TERM_ENDING else None if frm == F.PROPOSED else SERVING)
+    assert in_force(p) == frm
+    return p
 
 
 def test_posting_table_matches_the_domain() -> None:
     assert set(workflow.SECRETARY_TRANSITIONS) == set(POSTING_OK)
+    assert workflow.next_secretary_states(F.PROPOSED) == [F.ACTIVE, F.WITHDRAWN]
+    assert workflow.next_secretary_states(F.ACTIVE) == [F.RECALLED, F.REASSIGNED]
+    assert workflow.next_secretary_states(F.TERM_ENDING) == [F.LEFT, F.ACTIVE, F.RECALLED, F.REASSIGNED]
+    for ended in (F.RECALLED, F.REASSIGNED, F.LEFT, F.WITHDRAWN):
+        assert workflow.next_secretary_states(ended) == []
+    # 期满待轮换 follows from the date: no action leads to it
+    assert all(to != F.TERM_ENDING for _, to in workflow.SECRETARY_TRANSITIONS)
+    names = workflow.SECRETARY_TRANSITIONS
+    assert (names[(F.PROPOSED, F.ACTIVE)], names[(F.PROPOSED, F.WITHDRAWN)], names[(F.TERM_ENDING, F.ACTIVE)],
+            names[(F.TERM_ENDING, F.LEFT)]) == ("到村任职", "取消选派", "留任", "期满离任")
+    assert names[(F.ACTIVE, F.RECALLED)] == names[(F.TERM_ENDING, F.RECALLED)] == "召回"
+    assert names[(F.ACTIVE, F.REASSIGNED)] == names[(F.TERM_ENDING, F.REASSIGNED)] == "调整"
 
 
 @pytest.mark.parametrize("frm, to", list(POSTING_OK), ids=lambda s: s.name)
 def test_every_allowed_posting_transition(frm: SecretaryStatus, to: SecretaryStatus) -> None:
-    f = fs(frm, arrival=None if frm == F.PROPOSED else ENDING)
+    p = prepared_posting(frm)
     kw = POSTING_OK[(frm, to)]
-    assert posting_missing(f, to, **kw) == []
-    move(f, to, **kw)
-    assert f.status == to
-    h = f.history[-1]
+    assert posting_missing(p, to, **kw) == []
+    act(p, to, **kw)
+    assert p.status == to
+    h = p.history[-1]
     assert (h.from_status, h.to_status, h.who, h.on) == (frm, to, "镇党委", TODAY)
+    assert h.reason or to == F.LEFT  # a default where the form asks for nothing (期满离任 speaks for itself)
+    assert p.ended_on == (TODAY - timedelta(days=1) if to in ENDING_STEPS else None)
+    assert in_force(p) == to
+
+
+@pytest.mark.parametrize("frm, to", list(POSTING_OK), ids=lambda s: s.name)
+def test_no_posting_step_is_dated_after_today(frm: SecretaryStatus, to: SecretaryStatus) -> None:
+    p = prepared_posting(frm)
+    kw = dict(POSTING_OK[(frm, to)], on=TODAY + timedelta(days=1))
+    assert posting_missing(p, to, **kw)[-1] == "日期不能晚于今天（填写的是2026-11-24）"
+    before = copy.deepcopy(p)
+    with pytest.raises(TransitionRefused):
+        act(p, to, **kw)
+    assert p == before
 
 
 POSTING_REFUSED = [(a, b) for a, b in itertools.product(SecretaryStatus, SecretaryStatus)
@@ -464,78 +516,362 @@ POSTING_REFUSED = [(a, b) for a, b in itertools.product(SecretaryStatus, Secreta
 
 @pytest.mark.parametrize("frm, to", POSTING_REFUSED, ids=lambda s: s.name)
 def test_every_refused_posting_transition(frm: SecretaryStatus, to: SecretaryStatus) -> None:
-    f = fs(frm, arrival=ENDING)
-    kw = dict(on=TODAY, reason="理由", recall_reason=RecallReason.HEALTH, extend_months=12)
-    (msg,) = posting_missing(f, to, **kw)
+    # Give the form everything any guard could want, so only the table can refuse.
+    p = posting(frm, arrival=ENDING)
+    kw = dict(on=TODAY, reason="理由", recall_reason=RecallReason.HEALTH, approver="镇党委", extend_months=12,
+              village_id=ELSEWHERE)
+    (msg,) = posting_missing(p, to, status=frm, **kw)
     assert f"当前状态“{frm.value}”" in msg and f"“{to.value}”" in msg
-    before = copy.deepcopy(f)
-    with pytest.raises(TransitionRefused):
-        move(f, to, **kw)
-    assert f == before
-
-
-def test_arrival_needs_village_date_and_party_membership() -> None:
-    f = fs(F.PROPOSED, village_id=None, arrival=None, political_status="群众")
-    assert posting_missing(f, F.ACTIVE) == ["驻村村名", "到村时间", "第一书记应为中共党员"]
-    f = fs(F.PROPOSED, arrival=None)
-    move(f, F.ACTIVE, on=date(2026, 11, 1))
-    assert f.arrival == date(2026, 11, 1)
-    f = fs(F.PROPOSED, arrival=date(2026, 10, 8))
-    move(f, F.ACTIVE, on=date(2026, 11, 1))
-    assert f.arrival == date(2026, 10, 8)  # the arrival on file is kept
-
-
-def test_recall_needs_a_reason() -> None:
-    f = fs()
-    assert posting_missing(f, F.RECALLED) == ["召回原因"]
-    assert posting_missing(f, F.RECALLED, reason="表现差") == ["召回原因"]
-    assert posting_missing(f, F.RECALLED, recall_reason=RecallReason.OTHER) == ["召回原因为“其他”时须文字说明"]
-    assert posting_missing(f, F.RECALLED, recall_reason=RecallReason.OTHER, reason=" ") == [
-        "召回原因为“其他”时须文字说明"]
-    move(f, F.RECALLED, recall_reason=RecallReason.OTHER, reason="本人申请")
-    assert f.recall_reason == RecallReason.OTHER and f.history[-1].reason == "其他：本人申请"
-    g = fs()
-    move(g, F.RECALLED, recall_reason=RecallReason.INCOMPETENT_GRADE)
-    assert g.history[-1].reason == "考核不称职"
-
-
-def test_reassign_needs_a_reason() -> None:
-    assert posting_missing(fs(), F.REASSIGNED) == ["调整原因"]
-    assert posting_missing(fs(F.TERM_ENDING, arrival=ENDING), F.REASSIGNED, reason="  ") == ["调整原因"]
-
-
-@pytest.mark.parametrize("days_left, allowed", [(61, False), (60, True), (1, True), (-5, True)])
-def test_term_ending_only_within_the_window(days_left: int, allowed: bool) -> None:
-    f = fs(arrival=add_months(TODAY + timedelta(days=days_left), -24))
-    msgs = posting_missing(f, F.TERM_ENDING)
-    assert (msgs == []) == allowed
+    allowed = workflow.next_secretary_states(frm)
+    assert all(f"“{s.value}”" in msg.split("可转为：")[1] for s in allowed)
     if not allowed:
-        assert msgs == ["距任期届满不足60天时才能转为期满待轮换"]
+        assert "可转为：无" in msg
+    before = copy.deepcopy(p)
+    with pytest.raises(TransitionRefused) as err:
+        act(p, to, status=frm, **kw)
+    assert p == before and err.value.missing == [msg]
 
 
-def test_term_ending_needs_an_arrival() -> None:
-    assert posting_missing(fs(arrival=None), F.TERM_ENDING) == ["距任期届满不足60天时才能转为期满待轮换"]
+def test_term_ending_is_not_an_action() -> None:
+    p = posting(arrival=ENDING)
+    (msg,) = posting_missing(p, F.TERM_ENDING, status=F.ACTIVE)
+    assert msg == "当前状态“在岗”不能转为“期满待轮换”（可转为：“召回”、“调整”）"
+    assert in_force(p) == F.TERM_ENDING and p.status == F.ACTIVE  # it follows from the date instead
 
 
-def test_term_ending_cannot_be_forced_by_a_future_date() -> None:
-    f = fs(arrival=add_months(TODAY, -12))
-    assert "晚于今天" in posting_missing(f, F.TERM_ENDING, on=add_months(TODAY, 11))[-1]
+def test_the_status_in_force_decides_which_actions_exist() -> None:
+    p = posting(arrival=ENDING)  # stored 在岗, in force 期满待轮换
+    assert posting_missing(p, F.LEFT) == []
+    assert posting_missing(p, F.LEFT, status=F.ACTIVE) == [
+        "当前状态“在岗”不能转为“期满离任”（可转为：“召回”、“调整”）"]
+    young = posting(arrival=SERVING)
+    assert in_force(young) == F.ACTIVE
+    assert posting_missing(young, F.LEFT)[0].startswith("当前状态“在岗”不能转为“期满离任”")
+    assert posting_missing(young, F.ACTIVE, extend_months=12)[0].startswith("当前状态“在岗”不能转为“在岗”")
 
 
-def test_staying_on_extends_the_term() -> None:
-    f = fs(F.TERM_ENDING, arrival=ENDING)
-    assert posting_missing(f, F.ACTIVE) == ["留任的延长月数"]
-    assert posting_missing(f, F.ACTIVE, extend_months=-3) == ["留任的延长月数"]
+def test_refused_steps_raise_with_the_action_name() -> None:
+    with pytest.raises(TransitionRefused) as err:
+        act(posting(), F.RECALLED)
+    assert err.value.action == "召回" and str(err.value) == "不能召回：召回原因；批准召回的单位或领导"
+    with pytest.raises(TransitionRefused) as err:
+        act(posting(F.RECALLED), F.ACTIVE, extend_months=12)
+    assert err.value.action == "转为“在岗”"
+
+
+# ---------------------------------------------------------------- 到村任职
+
+
+def test_arrival_needs_a_date() -> None:
+    p = posting(F.PROPOSED)
+    assert posting_missing(p, F.ACTIVE) == ["到村时间"]
+    assert posting_missing(p, F.ACTIVE, on=date(2026, 11, 1)) == []
+    assert posting_missing(posting(F.PROPOSED, arrival=date(2026, 10, 8)), F.ACTIVE) == []  # the one on file
+
+
+def test_arrival_is_the_date_of_the_step() -> None:
+    p = posting(F.PROPOSED)
+    act(p, F.ACTIVE, on=date(2026, 11, 1))
+    assert (p.arrival, p.status, in_force(p)) == (date(2026, 11, 1), F.ACTIVE, F.ACTIVE)
+    h = p.history[-1]
+    assert (h.on, h.from_status, h.to_status, h.reason) == (date(2026, 11, 1), F.PROPOSED, F.ACTIVE, "到村任职")
+    assert p.serves_on(date(2026, 11, 1)) and not p.serves_on(date(2026, 10, 31))
+    # A date in the form is the arrival, over the planned one on file …
+    p = posting(F.PROPOSED, arrival=date(2026, 10, 8))
+    act(p, F.ACTIVE, on=date(2026, 11, 1))
+    assert p.arrival == date(2026, 11, 1)
+    # … and without one the arrival on file is kept.
+    p = posting(F.PROPOSED, arrival=date(2026, 10, 8))
+    act(p, F.ACTIVE)
+    assert p.arrival == date(2026, 10, 8)
+    p = posting(F.PROPOSED)
+    act(p, F.ACTIVE, on=TODAY, reason="按期到村")
+    assert p.history[-1].reason == "按期到村"
+
+
+def test_arrival_is_not_dated_after_today() -> None:
+    assert posting_missing(posting(F.PROPOSED), F.ACTIVE, on=TODAY + timedelta(days=1)) == [
+        "日期不能晚于今天（填写的是2026-11-24）"]
+
+
+def test_arrival_guards_that_need_other_records_are_the_ledger_s(ledger: Ledger) -> None:
+    """check_posting sees one posting; roster.move adds R7 (the cadre must be a Party member) and one
+    first secretary per village, and refuses with the same action name."""
+    v = ledger.save_village(Village("青山村"))
+    planned = roster.enlist(ledger, Cadre("李明"), Posting(0, v.id))
+    c = ledger.get("cadres", planned.cadre.id, "第一书记")
+    c.political_status = "群众"
+    ledger.commit("手工修改", [("cadres", c)])  # as an old sheet or a hand edit would have it
+    with pytest.raises(TransitionRefused) as err:
+        roster.move(ledger, planned.id, F.ACTIVE, PostingInput(on=date(2026, 11, 1)))
+    assert err.value.action == "到村任职" and "第一书记应为中共党员" in err.value.missing
+    roster.enlist(ledger, Cadre("王芳"), Posting(0, v.id, arrival=date(2026, 10, 1), status=F.ACTIVE))
+    c.political_status = "中共党员"
+    ledger.commit("手工修改", [("cadres", c)])
+    with pytest.raises(TransitionRefused) as err:
+        roster.move(ledger, planned.id, F.ACTIVE, PostingInput(on=date(2026, 11, 1)))
+    (msg,) = err.value.missing
+    assert "青山村的第一书记王芳仍在岗" in msg
+    assert roster.posting_entry(ledger, planned.id).status == F.PROPOSED  # nothing written
+
+
+def test_a_planned_posting_is_not_held_to_its_listing_date() -> None:
+    # The listing is typed in whenever the clerk gets to it: a planned posting's steps may be dated before it.
+    listed = [StatusChange(TODAY, None, F.PROPOSED, "录入花名册")]
+    assert posting_missing(posting(F.PROPOSED, history=listed), F.ACTIVE, on=date(2026, 3, 1)) == []
+    assert posting_missing(posting(F.PROPOSED, history=list(listed)), F.WITHDRAWN, on=date(2026, 3, 1),
+                           reason="另有任用") == []
+
+
+def test_arrival_without_a_date_refuses_a_planned_arrival_in_the_future() -> None:
+    p = posting(F.PROPOSED, arrival=TODAY + timedelta(days=10))
+    assert posting_missing(p, F.ACTIVE)  # refused: the arrival on file is after today
+
+
+def test_arrival_without_a_date_is_recorded_on_the_arrival() -> None:
+    p = posting(F.PROPOSED, arrival=date(2026, 10, 8))
+    act(p, F.ACTIVE)
+    assert p.history[-1].on == date(2026, 10, 8)
+    assert posting_missing(p, F.RECALLED, on=date(2026, 11, 1), recall_reason=RecallReason.HEALTH,
+                           approver="镇党委") == []
+
+
+# ---------------------------------------------------------------- 取消选派
+
+
+def test_withdrawal_needs_a_reason() -> None:
+    p = posting(F.PROPOSED)
+    assert posting_missing(p, F.WITHDRAWN) == ["取消选派的原因"]
+    assert posting_missing(p, F.WITHDRAWN, reason="   ") == ["取消选派的原因"]
+    with pytest.raises(TransitionRefused) as err:
+        act(p, F.WITHDRAWN)
+    assert err.value.action == "取消选派" and p.status == F.PROPOSED and p.history == []
+    act(p, F.WITHDRAWN, reason="派出单位另有任用")
+    assert (p.status, p.end_reason, p.ended_on) == (F.WITHDRAWN, "派出单位另有任用", None)  # never arrived
+    h = p.history[-1]
+    assert (h.from_status, h.to_status, h.reason) == (F.PROPOSED, F.WITHDRAWN, "派出单位另有任用")
+    assert workflow.next_secretary_states(p.status) == [] and not p.serves_on(TODAY)
+
+
+def test_only_a_planned_posting_can_be_withdrawn() -> None:
+    for frm in (F.ACTIVE, F.TERM_ENDING):
+        (msg,) = posting_missing(prepared_posting(frm), F.WITHDRAWN, reason="理由")
+        assert f"当前状态“{frm.value}”不能转为“取消选派”" in msg
+
+
+# ---------------------------------------------------------------- 召回
+
+
+def test_recall_needs_a_reason_and_an_approver() -> None:
+    p = posting()
+    assert posting_missing(p, F.RECALLED) == ["召回原因", "批准召回的单位或领导"]
+    assert posting_missing(p, F.RECALLED, reason="表现差", approver="镇党委") == ["召回原因"]
+    assert posting_missing(p, F.RECALLED, recall_reason=RecallReason.HEALTH) == ["批准召回的单位或领导"]
+    assert posting_missing(p, F.RECALLED, recall_reason=RecallReason.HEALTH, approver="  ") == ["批准召回的单位或领导"]
+    assert posting_missing(p, F.RECALLED, recall_reason=RecallReason.OTHER, approver="镇党委") == [
+        "召回原因为“其他”时须文字说明"]
+    assert posting_missing(p, F.RECALLED, recall_reason=RecallReason.OTHER, reason=" ") == [
+        "召回原因为“其他”时须文字说明", "批准召回的单位或领导"]
+    assert posting_missing(p, F.RECALLED, recall_reason=RecallReason.HEALTH, approver="镇党委") == []
+
+
+def test_recall_records_reason_approver_and_end() -> None:
+    p = posting()
+    act(p, F.RECALLED, recall_reason=RecallReason.OTHER, reason="本人申请", approver="镇党委", on=date(2026, 11, 2))
+    assert (p.status, p.recall_reason, p.approver) == (F.RECALLED, RecallReason.OTHER, "镇党委")
+    assert p.history[-1].reason == p.end_reason == "其他：本人申请（镇党委批准）"
+    assert p.ended_on == date(2026, 11, 1)
+    g = posting(arrival=ENDING)
+    act(g, F.RECALLED, recall_reason=RecallReason.INCOMPETENT_GRADE, approver="县委组织部")
+    assert g.history[-1].reason == "考核不称职（县委组织部批准）"
+    assert g.history[-1].from_status == F.TERM_ENDING
+
+
+# ---------------------------------------------------------------- 调整
+
+
+def test_reassign_needs_a_reason_and_another_village() -> None:
+    assert posting_missing(posting(), F.REASSIGNED) == ["调整原因", "调整到的村"]
+    assert posting_missing(posting(), F.REASSIGNED, village_id=ELSEWHERE) == ["调整原因"]
+    assert posting_missing(posting(arrival=ENDING), F.REASSIGNED, reason="  ", village_id=ELSEWHERE) == ["调整原因"]
+    assert posting_missing(posting(), F.REASSIGNED, reason="工作需要") == ["调整到的村"]
+    assert posting_missing(posting(), F.REASSIGNED, reason="工作需要", village_id=3) == ["调整到的村应不同于现驻村"]
+    assert posting_missing(posting(), F.REASSIGNED, reason="工作需要", village_id=ELSEWHERE) == []
+
+
+def test_reassign_ends_this_posting() -> None:
+    p = posting()
+    act(p, F.REASSIGNED, reason="工作需要", village_id=ELSEWHERE, on=date(2026, 9, 1))
+    # The posting keeps its village: the stay in the other village is a new posting (roster.move).
+    assert (p.status, p.village_id, p.end_reason, p.ended_on) == (F.REASSIGNED, 3, "工作需要", date(2026, 8, 31))
+    assert p.history[-1].reason == "工作需要"
+
+
+# ---------------------------------------------------------------- 期满离任
+
+
+def test_leaving_at_the_term_end() -> None:
+    p = posting(arrival=ENDING)
+    act(p, F.LEFT, on=TODAY - timedelta(days=2))
+    assert (p.status, p.ended_on) == (F.LEFT, TODAY - timedelta(days=3))
+    late = posting(arrival=add_months(TODAY, -25))  # past the end: still 期满待轮换, may leave
+    assert in_force(late) == F.TERM_ENDING
+    act(late, F.LEFT, reason="期满轮换")
+    assert (late.status, late.end_reason, late.history[-1].reason) == (F.LEFT, "期满轮换", "期满轮换")
+
+
+def test_leaving_cannot_be_dated_before_the_warning_window() -> None:
+    p = posting(arrival=ENDING)  # 期满待轮换 today, term ends in 40 days
+    early = TODAY - timedelta(days=200)
+    assert in_force(p, early) == F.ACTIVE
+    assert posting_missing(p, F.LEFT, on=early)  # refused: on that day it was not 期满待轮换
+
+
+# ---------------------------------------------------------------- ending steps: the day before
+
+
+@pytest.mark.parametrize("to", ENDING_STEPS, ids=lambda s: s.name)
+def test_an_ending_step_ends_the_stay_the_day_before(to: SecretaryStatus) -> None:
+    frm = F.TERM_ENDING if to == F.LEFT else F.ACTIVE
+    p = prepared_posting(frm)
+    # 期满离任 is dated inside the warning window (the term ends 2027-01-02); the others any day.
+    on = date(2026, 11, 10) if to == F.LEFT else date(2026, 10, 15)
+    act(p, to, on=on, **{k: v for k, v in POSTING_OK[(frm, to)].items() if k != "on"})
+    assert p.ended_on == on - timedelta(days=1)
+    assert p.serves_on(on - timedelta(days=1)) and not p.serves_on(on)  # on the step's day the slot is free
+    assert p.history[-1].on == on
+
+
+def test_an_ending_step_on_the_arrival_day_never_held_the_slot() -> None:
+    p = posting(arrival=date(2026, 11, 1))
+    act(p, F.RECALLED, on=date(2026, 11, 1), recall_reason=RecallReason.UNFIT, approver="镇党委")
+    assert p.ended_on == date(2026, 10, 31) and not p.serves_on(date(2026, 11, 1))
+
+
+# ---------------------------------------------------------------- 留任
+
+
+def test_staying_on_needs_months_or_a_new_end() -> None:
+    p = posting(arrival=ENDING)
+    assert posting_missing(p, F.ACTIVE) == ["留任的延长月数或新的任期届满时间"]
+    assert posting_missing(p, F.ACTIVE, extend_months=-3) == ["留任的延长月数或新的任期届满时间"]
+    assert posting_missing(p, F.ACTIVE, extend_months=0) == ["留任的延长月数或新的任期届满时间"]
+    assert posting_missing(p, F.ACTIVE, extend_months=1) == []
+    assert posting_missing(p, F.ACTIVE, new_term_end=add_months(ENDING, 36)) == []
+
+
+def test_staying_on_by_months_extends_the_term() -> None:
+    p = posting(arrival=ENDING)
     end = add_months(ENDING, 24)
-    move(f, F.ACTIVE, extend_months=12)
-    assert f.status == F.ACTIVE and f.term_months == 36
-    from ledgers.rules import term_end
-
-    assert term_end(f) == add_months(end, 12)
-    assert f.history[-1].reason == "留任12个月"
+    act(p, F.ACTIVE, extend_months=12)
+    assert p.status == F.ACTIVE and p.term_end == add_months(end, 12)
+    assert rules.term_end(p, S) == add_months(end, 12) and in_force(p) == F.ACTIVE
+    h = p.history[-1]
+    assert (h.from_status, h.to_status) == (F.TERM_ENDING, F.ACTIVE)
+    assert h.reason == f"留任，任期延至{add_months(end, 12).isoformat()}"
 
 
 def test_staying_on_extends_an_explicit_term_end() -> None:
-    f = fs(F.TERM_ENDING, arrival=ENDING, term_end=TODAY + timedelta(days=20))
-    move(f, F.ACTIVE, extend_months=6)
-    assert f.term_end == add_months(TODAY + timedelta(days=20), 6)
+    p = posting(arrival=ENDING, term_end=TODAY + timedelta(days=20))
+    act(p, F.ACTIVE, extend_months=6)
+    assert p.term_end == add_months(TODAY + timedelta(days=20), 6)
+
+
+def test_staying_on_past_the_term_end_extends_from_the_old_end() -> None:
+    arrival = add_months(TODAY, -24) - timedelta(days=10)  # ended 10 days ago
+    p = posting(arrival=arrival)
+    act(p, F.ACTIVE, extend_months=12)
+    assert p.term_end == add_months(add_months(arrival, 24), 12)
+
+
+def test_staying_on_by_a_new_term_end_must_be_later() -> None:
+    end = add_months(ENDING, 24)
+    p = posting(arrival=ENDING)
+    msg = f"新的任期届满时间应晚于原届满时间（{end.isoformat()}）"
+    assert posting_missing(p, F.ACTIVE, new_term_end=end) == [msg]
+    assert posting_missing(p, F.ACTIVE, new_term_end=end - timedelta(days=1)) == [msg]
+    assert posting_missing(p, F.ACTIVE, new_term_end=end + timedelta(days=1)) == []
+    assert posting_missing(p, F.ACTIVE, new_term_end=end, extend_months=12) == [msg]  # the date is what counts
+    later = date(2028, 6, 30)
+    act(p, F.ACTIVE, new_term_end=later, extend_months=3)  # the new end wins over months
+    assert p.term_end == later and rules.term_end(p, S) == later
+    assert p.history[-1].reason == "留任，任期延至2028-06-30"
+
+
+def test_staying_on_with_a_zero_term_uses_the_settings_term() -> None:
+    s = Settings(secretary_term_months=36)
+    arrival = add_months(TODAY, -36) + timedelta(days=40)  # a 36-month term ending in 40 days
+    p = posting(arrival=arrival, term_months=0)
+    assert in_force(p, s=s) == F.TERM_ENDING
+    assert posting_missing(p, F.ACTIVE, s=s, new_term_end=add_months(arrival, 36)) == [
+        f"新的任期届满时间应晚于原届满时间（{add_months(arrival, 36).isoformat()}）"]
+    act(p, F.ACTIVE, s=s, extend_months=12)
+    assert p.term_end == add_months(arrival, 48)  # 36 + 12, never 24 + 12
+
+
+def test_staying_on_briefly_leaves_the_posting_term_ending() -> None:
+    # 留任 stores 在岗; whether it is 期满待轮换 is read from the new end like any other term.
+    p = posting(arrival=add_months(TODAY, -24) + timedelta(days=10))  # ends in 10 days
+    act(p, F.ACTIVE, extend_months=1)
+    assert p.status == F.ACTIVE
+    assert (rules.term_end(p, S) - TODAY).days == 41 <= S.term_warn_days
+    assert in_force(p) == F.TERM_ENDING
+
+
+def test_staying_on_to_an_end_already_past_is_refused() -> None:
+    arrival = add_months(TODAY, -24) - timedelta(days=20)  # ended 20 days ago
+    p = posting(arrival=arrival)
+    assert posting_missing(p, F.ACTIVE, new_term_end=TODAY - timedelta(days=10))
+
+
+# ---------------------------------------------------------------- dates of posting steps
+
+
+def test_a_step_is_not_dated_before_the_arrival() -> None:
+    p = posting(arrival=date(2026, 6, 1))
+    kw = dict(recall_reason=RecallReason.HEALTH, approver="镇党委")
+    assert posting_missing(p, F.RECALLED, on=date(2026, 5, 31), **kw) == ["日期不能早于到村时间（2026-06-01）"]
+    assert posting_missing(p, F.RECALLED, on=date(2026, 6, 1), **kw) == []
+    assert posting_missing(p, F.REASSIGNED, on=date(2026, 5, 1), reason="工作需要", village_id=ELSEWHERE) == [
+        "日期不能早于到村时间（2026-06-01）"]
+
+
+def test_a_step_is_not_dated_before_the_previous_one() -> None:
+    history = [StatusChange(date(2025, 1, 10), None, F.PROPOSED), StatusChange(date(2025, 2, 1), F.PROPOSED, F.ACTIVE),
+               StatusChange(date(2026, 10, 1), F.TERM_ENDING, F.ACTIVE, "留任")]
+    p = posting(arrival=date(2025, 2, 1), history=history)
+    kw = dict(recall_reason=RecallReason.HEALTH, approver="镇党委")
+    assert posting_missing(p, F.RECALLED, on=date(2026, 9, 30), **kw) == ["日期不能早于上一次状态变动（2026-10-01）"]
+    assert posting_missing(p, F.RECALLED, on=date(2026, 10, 1), **kw) == []
+    both = posting(arrival=date(2026, 6, 1), history=[StatusChange(date(2026, 8, 1), F.PROPOSED, F.ACTIVE)])
+    assert posting_missing(both, F.RECALLED, on=date(2026, 5, 1), **kw) == [
+        "日期不能早于到村时间（2026-06-01）", "日期不能早于上一次状态变动（2026-08-01）"]
+
+
+def test_a_future_date_is_named() -> None:
+    p = posting(arrival=ENDING)
+    assert posting_missing(p, F.LEFT, on=add_months(TODAY, 2)) == ["日期不能晚于今天（填写的是2027-01-23）"]
+    assert posting_missing(p, F.RECALLED, on=TODAY + timedelta(days=1)) == [
+        "召回原因", "批准召回的单位或领导", "日期不能晚于今天（填写的是2026-11-24）"]
+
+
+# ---------------------------------------------------------------- a posting over its years
+
+
+def test_full_posting_walk_keeps_a_consistent_history() -> None:
+    p = posting(F.PROPOSED, history=[StatusChange(date(2024, 2, 20), None, F.PROPOSED, "录入花名册")])
+    act(p, F.ACTIVE, on=date(2024, 3, 1), today=date(2024, 3, 1))
+    assert rules.term_end(p, S) == date(2026, 3, 1)
+    assert in_force(p, date(2025, 12, 30)) == F.ACTIVE  # 61 days before the end
+    assert in_force(p, date(2025, 12, 31)) == F.TERM_ENDING  # 60 days: by the date alone, no action
+    act(p, F.ACTIVE, on=date(2026, 1, 15), today=date(2026, 1, 15), extend_months=12)
+    assert p.term_end == date(2027, 3, 1) and in_force(p, date(2026, 1, 15)) == F.ACTIVE
+    assert in_force(p, date(2027, 1, 1)) == F.TERM_ENDING
+    act(p, F.LEFT, on=date(2027, 3, 2), today=date(2027, 3, 2))
+    assert (p.status, p.ended_on) == (F.LEFT, date(2027, 3, 1))
+    assert [(h.on, h.from_status, h.to_status) for h in p.history] == [
+        (date(2024, 2, 20), None, F.PROPOSED), (date(2024, 3, 1), F.PROPOSED, F.ACTIVE),
+        (date(2026, 1, 15), F.TERM_ENDING, F.ACTIVE), (date(2027, 3, 2), F.TERM_ENDING, F.LEFT)]
+    # each step starts from the status in force: 期满待轮换 comes between, never from an action
+    assert all(h.to_status != F.TERM_ENDING for h in p.history)
+    assert [h.on for h in p.history] == sorted(h.on for h in p.history)

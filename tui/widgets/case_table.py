@@ -72,10 +72,11 @@ def build_case_rows(ledger: Ledger) -> tuple[list[CaseRow], int]:
 def _gaps_cell(r: CaseRow) -> SortCell:
     if r.gaps is None:
         return _cell("—", None, style="dim")
-    words = ([f"缺{r.gaps}项"] if r.gaps else []) + (["冲突"] if r.conflicts else [])
-    if not words:
+    if r.conflicts:  # the graver of the two; the case's 四个一 panel lists gaps and conflicts alike
+        return _cell("冲突", 10 * r.conflicts + r.gaps, style="bold red reverse")
+    if r.gaps == 0:
         return _cell("齐全", 0)
-    return _cell("·".join(words), r.gaps + 10 * r.conflicts, style="bold red")
+    return _cell(f"缺{r.gaps}项", r.gaps, style="bold red")
 
 
 # The columns a clerk scans first come first, so they fit an 80-column terminal.
