@@ -69,7 +69,8 @@ class Commands(click.Group):
     """The command group. Commands that live with their feature (``export`` in exporters) are imported
     only when asked for: python-docx alone takes ~40 ms to import, which every start of the app paid."""
 
-    LAZY = {"export": "exporters.cli"}  # command name → module that defines it
+    # command name → (module, attribute) that defines it
+    LAZY = {"export": ("exporters.cli", "export"), "import": ("exporters.xlsx_cli", "import_command")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LAZY})
@@ -77,7 +78,8 @@ class Commands(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY and name not in self.commands:
             try:
-                command = getattr(importlib.import_module(self.LAZY[name]), name)
+                module, attribute = self.LAZY[name]
+                command = getattr(importlib.import_module(module), attribute)
             except ImportError:  # the feature is not there (yet)
                 return None
             # The same clerk-facing error handling as every other command (one Chinese line, no traceback).

@@ -15,7 +15,7 @@ from .options import ExportOptions, find_village_id, parse_issue_date, parse_yea
 
 
 @click.command("export")
-@click.argument("kind", type=click.Choice(list(KINDS)), metavar="circular|matrix|roster|ledger|signoff")
+@click.argument("kind", type=click.Choice([*KINDS, "xlsx"]), metavar="circular|matrix|roster|ledger|signoff|xlsx")
 @click.option("--village", "village", help="村名（整顿推进表可选；验收销号表必填）")
 @click.option("--year", help="年度（批次），如 2026；all 为全部年度；默认今年")
 @click.option("--doc-number", type=int, help="发文字号的序号，如 12 → 青石发〔2026〕12号；不填则留空待填")
@@ -29,12 +29,21 @@ from .options import ExportOptions, find_village_id, parse_issue_date, parse_yea
               help="用此文本文件（UTF-8，一段一行）代替自动生成的正文")
 @click.option("--title", help="代替自动生成的标题")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="输出的 .docx 文件")
+              help="输出的 .docx 文件（xlsx：.xlsx 工作簿）")
 @click.pass_obj
 def export(obj: Any, kind: str, village: str | None, year: str | None, doc_number: int | None, issue: str | None,
            to: str | None, cc: str | None, no_mask: bool, table_only: bool, all_secretaries: bool,
            body_file: Path | None, title: str | None, output: Path) -> None:
-    """生成公文（GB/T 9704-2012 格式的 Word 文档）：通报、“四个一”包联表、第一书记花名册、整顿推进表、验收销号表。"""
+    """生成公文（GB/T 9704-2012 格式的 Word 文档）：通报、“四个一”包联表、第一书记花名册、整顿推进表、验收销号表；
+    xlsx：全部台账导出为一个 Excel 工作簿（村情、整顿台账、整顿推进表、四个一包联表、第一书记花名册）。"""
+    if kind == "xlsx":
+        from .xlsx_out import write_ledger
+
+        with obj.open(read_only=True) as ledger:
+            path = write_ledger(ledger, output.with_suffix(".xlsx") if output.suffix.lower() != ".xlsx" else output,
+                                mask=not no_mask)
+        click.echo(f"已导出：{path}" + ("" if no_mask else "（身份证号、手机号已隐去中间几位；完整导出请加 --no-mask）"))
+        return
     from . import documents
 
     options = ExportOptions(

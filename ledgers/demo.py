@@ -471,7 +471,7 @@ def load_demo(ledger: Ledger, scale: str = "township") -> dict[str, int]:
                      tracked())
     counts = {collection: len(objs) for collection, objs in seen.items()}
     # The seeded situation table of a new file survives; a file that had none (its initialisation was
-    # undone) gets it now — the table only: ``_seed_reference_data`` would also reset the settings
+    # undone) gets it now — the table only: ``seed_reference_data`` would also reset the settings
     # the demo just loaded to the defaults.
     if not ledger.situations():
         rows = json.loads((DATA_DIR / "situations.json").read_text(encoding="utf-8"))

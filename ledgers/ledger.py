@@ -144,7 +144,7 @@ class Ledger:
             try:
                 ledger = cls(store, today)
                 if not read_only and not store.get("settings", 1) and store.is_empty():
-                    ledger._seed_reference_data()
+                    ledger.seed_reference_data()
             except BaseException:
                 store.close()
                 raise
@@ -171,7 +171,7 @@ class Ledger:
     def user(self) -> str:
         return self.settings.clerk or self.store.user
 
-    def _seed_reference_data(self) -> None:
+    def seed_reference_data(self) -> None:
         """A new file gets the default situation table and settings (one audited change)."""
         with self.store.transaction("初始化：软弱涣散情形表和默认设置", detail=False, barrier=True):
             for row in json.loads((DATA_DIR / "situations.json").read_text(encoding="utf-8")):
@@ -234,7 +234,7 @@ class Ledger:
         """Write several records as one audited change (one undo): each ``(collection, obj)`` in
         ``puts`` is stored (a new one gets its id), each ``(collection, id)`` in ``deletes`` removed.
         Returns copies of the stored objects, in order. Callers validate first: nothing here does."""
-        if self.store.read_only:
+        if self.store.read_only:  # (a rehearsal lifts it for its duration)
             from .errors import ReadOnlyError
 
             raise ReadOnlyError("只读模式下不能修改账本（另一位同事正在使用）。")
@@ -257,12 +257,26 @@ class Ledger:
     def transaction(self, summary: str) -> Iterator[None]:
         """Several ``commit`` calls as one audited change (one undo); their own summaries give way to
         ``summary``. If the block fails, nothing is written and the ledger is re-read from the store."""
+        version = self.version
         try:
             with self.store.transaction(summary):
                 yield
         except BaseException:
-            self._load()
+            if self.version != version:  # something was committed to memory inside: re-read it
+                self._load()
             raise
+
+    @contextlib.contextmanager
+    def rehearsal(self) -> Iterator[None]:
+        """Work done inside is undone at the end and nothing is written, even on a read-only ledger:
+        a dry run goes through every real step and guard, then leaves the ledger as it was."""
+        version = self.version
+        try:
+            with self.store.rehearsal():
+                yield
+        finally:
+            if self.version != version:
+                self._load()
 
     def settings_ref(self) -> Settings:
         """The settings object itself (no copy), for rules read in loops. Do not change it."""

@@ -302,7 +302,9 @@ class Posting:
         """Stationed in the village on ``day``: arrived, and not yet ended (a 拟选派 one is planned only)."""
         if self.status in (SecretaryStatus.PROPOSED, SecretaryStatus.WITHDRAWN) or self.arrival is None:
             return False
-        return self.arrival <= day and (self.ended_on is None or day <= self.ended_on)
+        if self.ended_on is None:  # an ended one without its last day (an imported sheet) serves no more
+            return self.status not in ENDED_SECRETARY_STATES and self.arrival <= day
+        return self.arrival <= day <= self.ended_on
 
 
 @dataclass(frozen=True)

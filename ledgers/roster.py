@@ -20,6 +20,7 @@ from .dates import age_on
 from .errors import FieldError, LedgerError, TransitionRefused, ValidationErrors
 from .ledger import MULTILINE, Ledger, _clean_strings
 from .models import (
+    ENDED_SECRETARY_STATES,
     SERVING_SECRETARY_STATES,
     Cadre,
     Grade,
@@ -189,13 +190,17 @@ def _village_taken(ledger: Ledger, village_id: int, on: date, excluding: int = 0
 # ---------------------------------------------------------------- changing
 
 
-def enlist(ledger: Ledger, cadre: Cadre, posting: Posting) -> RosterEntry:
+def enlist(ledger: Ledger, cadre: Cadre, posting: Posting, *, imported: bool = False) -> RosterEntry:
     """A new roster row: a new cadre (``cadre.id == 0``) or a known one, and a new posting, as one change.
 
-    The posting starts 拟选派, or 在岗 with its arrival date."""
+    The posting starts 拟选派, or 在岗 with its arrival date. ``imported``: a row of an office's old
+    sheet, which may also record a posting that has already ended (召回, 调整, 期满离任) — as history,
+    with the sheet as its source."""
     cadre = _clean_strings(clone(cadre), MULTILINE)
     posting = _clean_strings(clone(posting), MULTILINE)
-    if posting.status not in (F.PROPOSED, F.ACTIVE):
+    if posting.status == F.TERM_ENDING:
+        posting.status = F.ACTIVE  # computed from the date, never stored
+    if not imported and posting.status not in (F.PROPOSED, F.ACTIVE):
         raise LedgerError(f"新的驻村记录应为“{F.PROPOSED.value}”或“{F.ACTIVE.value}”，不能直接录为“{posting.status.value}”。")
     if posting.term_months == 0 and posting.term_end is None:
         posting.term_months = ledger.settings_ref().secretary_term_months  # the policy when posted stays
@@ -208,14 +213,17 @@ def enlist(ledger: Ledger, cadre: Cadre, posting: Posting) -> RosterEntry:
             taken = _village_taken(ledger, posting.village_id, posting.arrival)
             if taken:
                 errors.append(taken)
-    if cadre.id:
+    if posting.status in ENDED_SECRETARY_STATES and posting.arrival is None:
+        errors.append(FieldError("到村时间", f"“{posting.status.value}”的驻村记录须填写到村时间"))
+    if cadre.id and posting.status not in ENDED_SECRETARY_STATES:
         current = in_force(ledger, cadre.id)
         if current is not None:
             errors.append(FieldError("姓名", f"{cadre.name}已有{entry(ledger, current).status.value}的驻村记录"
                                            f"（{ledger.village_name(current.village_id)}），同一时间只能驻一个村"))
     _raise(errors)
-    posting.history = [StatusChange(posting.arrival if posting.status == F.ACTIVE and posting.arrival
-                                    else ledger.today, None, posting.status, "录入花名册", ledger.user)]
+    dated = posting.arrival if posting.status != F.PROPOSED and posting.arrival else ledger.today
+    posting.history = [StatusChange(min(dated, ledger.today), None, posting.status,
+                                    "从Excel导入" if imported else "录入花名册", ledger.user)]
     puts: list[tuple[str, object]] = [] if cadre.id else [("cadres", cadre)]
     if cadre.id:
         ledger.get("cadres", cadre.id, "第一书记")  # NotFound for a stale id

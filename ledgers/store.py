@@ -84,6 +84,10 @@ class AuditEntry:
     undo_of: int | None = None  # this entry IS the undo of entry `undo_of`
 
 
+class _Rehearsed(Exception):
+    """Ends a rehearsal by rolling its transaction back."""
+
+
 @dataclass
 class _Txn:
     """The open (outermost) transaction."""
@@ -678,6 +682,22 @@ class Store:
             # Keep the (long) audit log last in the file, after the records.
             self._data[AUDIT] = self._data.pop(AUDIT)
         return table
+
+    @contextlib.contextmanager
+    def rehearsal(self) -> Iterator[None]:
+        """Changes made inside are kept in memory only and rolled back at the end — never written,
+        never audited — even on a read-only store (a dry run sees exactly what a real run would do)."""
+        was = self.read_only
+        with self._mutex:
+            self.read_only = False
+            try:
+                with self._outer("rehearsal", True):
+                    yield
+                    raise _Rehearsed
+            except _Rehearsed:
+                pass
+            finally:
+                self.read_only = was
 
     def transaction(self, summary: str, *, detail: bool = True,
                     barrier: bool = False) -> contextlib.AbstractContextManager[None]:
