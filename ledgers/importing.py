@@ -553,6 +553,15 @@ def _secretary_row(ctx: _Context, row: SheetRow) -> tuple[str, str]:
     person = clone(cadre) if cadre else Cadre(values["name"])
     _apply(person, values, ("name", "gender", "ethnicity", "birth", "political_status", "education",
                             "dispatching_unit", "unit_level", "original_post", "rank", "id_number", "phone"))
+    if values.get("id_number") and values.get("birth"):
+        from .validate import id_birth
+
+        try:
+            day = id_birth(values["id_number"])
+        except FieldError:
+            day = None  # reported by the cadre's validation
+        if day is not None and (day.year, day.month) == (values["birth"].year, values["birth"].month):
+            person.birth = day  # 出生年月 has no day; the ID number has it
     if "gender" not in values and not existing and values.get("id_number"):
         from .validate import id_gender
 
@@ -780,7 +789,8 @@ def _matrix_row(ctx: _Context, row: SheetRow) -> tuple[str, str]:
             put(role, leader.id)
     if values.get("unit"):
         found = [u for u in led.records("units") if u.name == values["unit"]]
-        unit = clone(found[0]) if found else assignments.save_unit(led, Unit(values["unit"], UnitLevel.COUNTY))
+        unit = clone(found[0]) if found else assignments.save_unit(led, Unit(values["unit"],
+                                                                              unit_level(led, values["unit"])))
         changed |= not found
         put(Role.PAIRED_UNIT, unit.id)
     if values.get("fs_name"):
@@ -800,6 +810,25 @@ def _matrix_row(ctx: _Context, row: SheetRow) -> tuple[str, str]:
             roster.post(led, cadres[0].id, village_id, arrival=min(since, led.today) if since else led.today)
             changed = True
     return ("update" if changed else "unchanged"), led.village_name(village_id)
+
+
+LEVEL_BY_NAME = ((("中央", "国家", "全国"), UnitLevel.CENTRAL), (("省",), UnitLevel.PROVINCIAL),
+                 (("市", "州"), UnitLevel.MUNICIPAL), (("县", "区"), UnitLevel.COUNTY))
+
+
+def unit_level(led: Ledger, name: str) -> UnitLevel:
+    """A paired unit's level, which the 包联表 does not print: as the roster gives it for the same
+    agency sending first secretaries, else from the name (大学 → 高校, 公司/银行 → 国企, 省… → 省直 …)."""
+    known = next((c.unit_level for c in led.records("cadres") if c.dispatching_unit == name), None)
+    if known is not None:
+        return known
+    if any(w in name for w in ("大学", "学院", "学校")):
+        return UnitLevel.UNIVERSITY
+    if any(w in name for w in ("公司", "银行", "集团")):
+        return UnitLevel.SOE
+    if any(w in name for w in ("医院", "研究所", "中心")):
+        return UnitLevel.PUBLIC_INSTITUTION
+    return next((level for prefixes, level in LEVEL_BY_NAME if name.startswith(prefixes)), UnitLevel.OTHER)
 
 
 HANDLERS: dict[str, Callable[[_Context, SheetRow], tuple[str, str]]] = {
