@@ -19,7 +19,7 @@ async def test_first_run_offers_demo_and_loads_it(tmp_path: Path) -> None:
         assert type(app.screen).__name__ == "FirstRunScreen"
         texts = option_texts(app, "#first-run-options")
         assert any("演示数据" in t for t in texts)
-        assert any("Excel" in t and "暂未提供" in t for t in texts)  # listed, honestly disabled
+        assert any("Excel" in t and "暂未提供" not in t for t in texts)  # the importer is there
         await pilot.press("enter")  # the demo is the highlighted choice
         await settle(pilot)
         assert type(app.screen).__name__ == "DashboardScreen"

@@ -187,8 +187,22 @@ class LedgerApp(App[int]):
             self.notify(f"已载入演示数据：{counts.get('villages', 0)}个村、{counts.get('cases', 0)}个整顿案卷。"
                         "可用 Ctrl+Z 撤销。", markup=False)
             self.ledger_changed()
+        elif choice == "import":
+            self.open_import(first_run=True)
         else:
             self.notify("从空账本开始：按 2 进入“村情”，按 n 新增村。", markup=False)
+
+    def open_import(self, *, first_run: bool = False) -> None:
+        """The Excel import dialog (from the first-run screen, or the 导出 section)."""
+        from .modals.import_dialog import ImportScreen
+
+        def closed(imported: bool | None) -> None:
+            if imported:
+                self.notify("导入完成。可按 Ctrl+Z 撤销本次导入。", markup=False)
+            elif first_run and self.ledger is not None and self.ledger.is_empty():
+                self.offer_first_run()  # nothing came in: the three ways to start again
+
+        self.push_screen(ImportScreen(), closed)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self) -> None:

@@ -1,7 +1,6 @@
 """First run: an empty ledger offers the demo township, Excel import, or an empty start.
 
-Returns "demo", "empty" (or "import" once an importer exists) — never leaves a blank screen.
-Excel import is listed but disabled until the importer is built (no fake action).
+Returns "demo", "import" or "empty" — never leaves a blank screen.
 """
 from __future__ import annotations
 
@@ -20,8 +19,7 @@ from ..widgets.footer import KeyFooter
 
 
 def importer_available() -> bool:
-    return importlib.util.find_spec("importers") is not None or \
-        importlib.util.find_spec("ledgers.importer") is not None
+    return importlib.util.find_spec("exporters.xlsx_in") is not None
 
 
 class FirstRunScreen(ModalScreen[str]):
@@ -29,6 +27,7 @@ class FirstRunScreen(ModalScreen[str]):
 
     BINDINGS = [
         Binding("d", "choose('demo')", "演示数据", id="first-run-demo"),
+        Binding("i", "choose('import')", "从Excel导入", id="first-run-import"),
         Binding("k", "choose('empty')", "空账本", id="first-run-empty"),
         Binding("escape", "choose('empty')", "空账本", show=False, id="first-run-escape"),
     ]
@@ -46,8 +45,9 @@ class FirstRunScreen(ModalScreen[str]):
             yield OptionList(
                 Option(Content.assemble(Content.styled("D ", "bold"), Content("载入演示数据（虚构的青石镇，25个村）"),
                                         Content.styled("  先熟悉各项功能，以后可撤销或清空", "dim")), id="demo"),
-                Option(Content.assemble(Content.styled("  ", "bold"), Content("从 Excel 导入现有台账"),
-                                        Content.styled("" if can_import else "  暂未提供", "dim")),
+                Option(Content.assemble(Content.styled("I ", "bold"), Content("从 Excel 导入现有台账"),
+                                        Content.styled("  村情、第一书记花名册、整顿台账、四个一包联表（.xlsx/.xls）"
+                                                       if can_import else "  暂未提供", "dim")),
                        id="import", disabled=not can_import),
                 Option(Content.assemble(Content.styled("K ", "bold"), Content("从空账本开始"),
                                         Content.styled("  在“村情”中逐个录入", "dim")), id="empty"),

@@ -60,6 +60,10 @@ class ExportScreen(SectionScreen):
                 "按当前选项重新生成正文（会替换正文框中的修改）"),
         Command("export-edit-body", "ctrl+t", "edit_body", "编辑正文", "把光标移到正文框，修改后再写入"),
         Command("export-options", "ctrl+o", "edit_options", "选项", "把光标移回选项"),
+        Command("export-import-xlsx", "f5", "import_xlsx", "从Excel导入",
+                "从 Excel（.xlsx/.xls）导入村情、第一书记花名册、整顿台账或四个一包联表：先试导入，再确认", priority=True),
+        Command("export-xlsx", "f6", "export_xlsx", "导出Excel",
+                "全部台账导出为一个 Excel 工作簿（身份证号、手机号默认隐去中间几位）", priority=True),
     )
     DEFAULT_CSS = """
     #export-body { height: 1fr; }
@@ -255,6 +259,16 @@ class ExportScreen(SectionScreen):
 
     def action_edit_options(self) -> None:
         self.query_one("#field-kind").focus()
+
+    def action_import_xlsx(self) -> None:
+        if self.check_writable():
+            self.ledger_app.open_import()
+
+    def action_export_xlsx(self) -> None:
+        from ..modals.xlsx_export import XlsxExportScreen, default_path
+
+        ledger = self.ledger
+        self.app.push_screen(XlsxExportScreen(default_path(ledger.settings.township, ledger.today)))
 
     def action_write(self) -> None:
         try:
