@@ -401,7 +401,7 @@ def _collect(row: SheetRow, columns: Sequence[Column], parsers: dict[str, Callab
         if key not in table.columns:
             continue
         raw = row.values.get(key)
-        if isinstance(raw, str) and fold(raw) in EMPTY_WORDS or raw is None or raw == "":
+        if raw is None or raw == "" or isinstance(raw, str) and len(raw) <= 8 and fold(raw) in EMPTY_WORDS:
             continue
         try:
             out[key] = parse(raw, labels[key])
@@ -420,7 +420,7 @@ def _choice(enum_cls, aliases: dict[str, Any] | None = None) -> Callable[[Any, s
 
 
 def _text(v: Any, label: str) -> str:
-    return clean_text(cell_text(v), multiline=False)
+    return cell_text(v)  # cleaned, on one line
 
 
 def _name(v: Any, label: str) -> str:
@@ -577,10 +577,10 @@ def _secretary_row(ctx: _Context, row: SheetRow) -> tuple[str, str]:
     if posting is None:
         p = Posting(person.id, village_id, values.get("village_type", VillageType.OTHER), values.get("batch", ""),
                     values.get("arrival"), 0, values.get("term_end"), status, note=values.get("note", ""))
-        entry = roster.enlist(led, person, p, imported=True)
-        for year, grade in sorted(grades.items()):
-            n = absences if absences is not None and year == max(grades) else 0
-            roster.set_assessment(led, entry.id, year, grade, n)
+        # The grades go in with the posting (its validation applies R10's cap to each year).
+        p.assessments = dict(grades)
+        p.absences = {max(grades): absences} if grades and absences else {}
+        roster.enlist(led, person, p, imported=True)
         return ("update" if existing else "add"), label
     e = roster.posting_entry(led, posting.id)
     if status != e.posting.status and not (status == SecretaryStatus.ACTIVE and e.serving):
@@ -614,7 +614,7 @@ def _find_cadre(led: Ledger, values: dict[str, Any]) -> Cadre | None:
 
 
 def _find_posting(led: Ledger, cadre_id: int, village_id: int, arrival: date | None) -> Posting | None:
-    mine = [p for p in led.records("postings") if p.cadre_id == cadre_id and p.village_id == village_id]
+    mine = [p for p in roster.postings_by(led, "cadre_id", cadre_id) if p.village_id == village_id]
     same_day = [p for p in mine if arrival is not None and p.arrival == arrival]
     if same_day:
         return same_day[0]

@@ -190,6 +190,7 @@ class Ledger:
         }
         self._case_by_village: dict[int, list[int]] | None = None
         self._derived: dict[str, dict[str, Any]] = {}
+        self._keyed: dict[str, dict[str, tuple[Callable[[Any], Any], dict[Any, set[int]]]]] = {}
         # The pinyin index is built on first use (or by ``ensure_index`` in a start-up worker):
         # pypinyin over thousands of names must not delay the first screen.
         self._index_ready = False
@@ -229,6 +230,29 @@ class Ledger:
             cache[key] = build()
         return cache[key]
 
+    def keyed(self, collection: str, name: str, key: Callable[[Any], Any]) -> dict[Any, set[int]]:
+        """``key(record)`` → ids of ``collection``, kept current by every commit instead of rebuilt:
+        a uniqueness check per save (a village's name, a cadre's ID number) stays O(1) when an
+        import saves thousands of records in a row. Read it, never change it."""
+        indexes = self._keyed.setdefault(collection, {})
+        if name not in indexes:
+            index: dict[Any, set[int]] = {}
+            for r in self._cache[collection].values():
+                index.setdefault(key(r), set()).add(r.id)
+            indexes[name] = (key, index)
+        return indexes[name][1]
+
+    def _reindex(self, collection: str, old: Any, new: Any) -> None:
+        for key, index in self._keyed.get(collection, {}).values():
+            if old is not None:
+                ids = index.get(key(old))
+                if ids is not None:
+                    ids.discard(old.id)
+                    if not ids:
+                        del index[key(old)]
+            if new is not None:
+                index.setdefault(key(new), set()).add(new.id)
+
     def commit(self, summary: str, puts: Iterable[tuple[str, Any]] = (),
                deletes: Iterable[tuple[str, int]] = ()) -> list[Any]:
         """Write several records as one audited change (one undo): each ``(collection, obj)`` in
@@ -246,10 +270,11 @@ class Ledger:
             for collection, id in deletes:
                 self.store.delete(collection, id)
         for collection, obj in puts:
+            self._reindex(collection, self._cache[collection].get(obj.id), obj)
             self._cache[collection][obj.id] = obj
             self._changed(collection)
         for collection, id in deletes:
-            self._cache[collection].pop(id, None)
+            self._reindex(collection, self._cache[collection].pop(id, None), None)
             self._changed(collection)
         return [clone(o) for _, o in puts]
 
@@ -379,8 +404,8 @@ class Ledger:
                 errors.append(FieldError("集体经济收入", f"年份{year}不合理"))
             if amount < 0:
                 errors.append(FieldError("集体经济收入", f"{year}年收入不能为负数"))
-        if v.name and any(o.name == v.name and o.township == v.township and o.id != v.id
-                          for o in self._cache["villages"].values()):
+        same = self.keyed("villages", "township+name", lambda o: (o.township, o.name)).get((v.township, v.name), ())
+        if v.name and any(i != v.id for i in same):
             errors.append(FieldError("村名", f"{v.township}已有“{v.name}”"))
         return errors
 
@@ -416,12 +441,9 @@ class Ledger:
         refs = self.village_references(id)
         if refs:
             raise LedgerError(f"不能删除“{v.name}”：仍有" + "、".join(refs) + "引用该村。")
-        with self.store.transaction(f"删除村：{v.name}"):
-            self.store.delete("villages", id)
-        del self._cache["villages"][id]
+        self.commit(f"删除村：{v.name}", deletes=[("villages", id)])
         if self._index_ready:
             self.index.remove(id)
-        self._changed("villages")
 
     def lookup(self, query: str, limit: int = 20) -> list[Hit]:
         return self.ensure_index().search(query, limit)

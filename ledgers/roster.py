@@ -71,9 +71,17 @@ def postings_of(ledger: Ledger, cadre_id: int) -> list[RosterEntry]:
             if p.cadre_id == cadre_id]
 
 
+def postings_by(ledger: Ledger, field: str, value: int) -> list[Posting]:
+    """The postings whose ``field`` (cadre_id, village_id) is ``value`` — through an index the
+    ledger keeps current, so a check per row of a 1,500-row import does not scan the roster."""
+    ids = ledger.keyed("postings", field, lambda p: getattr(p, field)).get(value, ())
+    postings = ledger._cache["postings"]
+    return [postings[i] for i in sorted(ids)]
+
+
 def in_force(ledger: Ledger, cadre_id: int, *, excluding: int = 0) -> Posting | None:
     """The cadre's posting that is planned or serving (at most one), other than ``excluding``."""
-    return next((p for p in ledger.records("postings") if p.cadre_id == cadre_id and p.id != excluding
+    return next((p for p in postings_by(ledger, "cadre_id", cadre_id) if p.id != excluding
                  and p.status in (F.PROPOSED, F.ACTIVE, F.TERM_ENDING)), None)
 
 
@@ -89,7 +97,8 @@ def find_cadre(ledger: Ledger, id_number: str) -> Cadre | None:
         number = normalize_id_number(id_number)
     except FieldError:
         return None
-    return next((clone(c) for c in ledger.records("cadres") if c.id_number == number), None)
+    ids = ledger.keyed("cadres", "id_number", lambda c: c.id_number).get(number)
+    return clone(ledger._cache["cadres"][min(ids)]) if ids else None
 
 
 # ---------------------------------------------------------------- validation
@@ -117,7 +126,8 @@ def validate_cadre(ledger: Ledger, c: Cadre) -> list[FieldError]:
                 c.birth = id_birth(c.id_number)
             errors += [FieldError("身份证号", p) for p in check_id_agreement(c.id_number, birth=c.birth,
                                                                           gender=c.gender)]
-            other = next((o for o in ledger.records("cadres") if o.id_number == c.id_number and o.id != c.id), None)
+            same = ledger.keyed("cadres", "id_number", lambda o: o.id_number).get(c.id_number, ())
+            other = next((ledger._cache["cadres"][i] for i in sorted(same) if i != c.id), None)
             if other is not None:
                 errors.append(FieldError("身份证号", f"已登记为{other.name}，同一人再次选派请在其记录上按 p"))
         except FieldError as e:
@@ -156,7 +166,11 @@ def validate_posting(ledger: Ledger, p: Posting, cadre: Cadre | None = None) -> 
     if p.term_end is not None and p.arrival is not None and p.term_end <= p.arrival:
         errors.append(FieldError("任期届满时间", "应晚于到村时间"))
     s = ledger.settings_ref()
+    first = p.arrival.year if p.arrival else 2000
     for year, grade in p.assessments.items():
+        if not first <= year <= ledger.today.year:
+            errors.append(FieldError(f"{year}年度考核", f"考核年度应在{first}年至{ledger.today.year}年之间"))
+            continue
         try:
             check_grade(grade, p.absences.get(year, 0), s, f"{year}年度考核")
         except FieldError as e:
@@ -174,7 +188,7 @@ def _raise(errors: list[FieldError]) -> None:
 
 def _serving_elsewhere(ledger: Ledger, village_id: int, on: date, *, excluding: int = 0) -> Posting | None:
     """Another posting serving in ``village_id`` on ``on`` (one village, one first secretary)."""
-    return next((p for p in ledger.records("postings") if p.village_id == village_id and p.id != excluding
+    return next((p for p in postings_by(ledger, "village_id", village_id) if p.id != excluding
                  and p.status in (F.ACTIVE, F.TERM_ENDING) and p.serves_on(on) and p.ended_on is None), None)
 
 

@@ -153,8 +153,17 @@ def header_labels(grid: list[list[Cell]], at: int, groups: frozenset[str]) -> tu
 
 
 def is_subtotal(row: Sequence[Cell]) -> bool:
-    firsts = [fold(cell_text(c)) for c in row[:4]]
-    return any(f in SUBTOTAL_WORDS or f.startswith(SUBTOTAL_WORDS) and len(f) <= 4 for f in firsts if f)
+    """合计 / 小计 … in one of the first cells (only short text cells are looked at)."""
+    for c in row[:4]:
+        if isinstance(c, str) and len(c) <= 12 and any(w in c for w in SUBTOTAL_WORDS):
+            f = fold(c)
+            if f in SUBTOTAL_WORDS or f.startswith(SUBTOTAL_WORDS) and len(f) <= 4:
+                return True
+    return False
+
+
+def is_blank(row: Sequence[Cell]) -> bool:
+    return all(c is None or c == "" or isinstance(c, str) and not clean_text(c) for c in row)
 
 
 def read_table(name: str, grid: list[list[Cell]], merged: Sequence, columns: Sequence[Column], at: int,
@@ -178,7 +187,7 @@ def read_table(name: str, grid: list[list[Cell]], merged: Sequence, columns: Seq
     table = SheetTable(name, labels, found, scales, years)
     for r in range(at + depth, len(grid)):
         row = grid[r]
-        if all(cell_text(c) == "" for c in row):
+        if is_blank(row):
             table.skipped += 1
             continue
         if is_subtotal(row):
