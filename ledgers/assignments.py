@@ -261,12 +261,14 @@ def assign(ledger: Ledger, village_id: int, role: Role, holder_id: int, start: d
 
 
 def end_assignment(ledger: Ledger, assignment_id: int, end: date | None = None) -> Assignment:
-    """End a leader's or unit's holding (kept as history); the slot becomes a gap the next day."""
+    """End a leader's or unit's holding (kept as history). ``end`` is its last day; by default
+    yesterday, so the slot is a gap from today, as when a first secretary's posting ends. A holding
+    that ends the day before it began never held the slot (a same-day correction)."""
     a = ledger.get("assignments", assignment_id, "包联记录")
     if a.end is not None and a.end < ledger.today:
         raise LedgerError("该包联已经结束。")
-    a.end = end or ledger.today
-    if a.start and a.end < a.start:
+    a.end = end or day_before(ledger.today)
+    if a.start and a.end < day_before(a.start):
         raise ValidationErrors([FieldError("结束日期", "不能早于开始日期")])
     name, _ = holder_name(ledger, a.role, a.holder_id)
     return ledger.commit(f"结束“四个一”{a.role.value}：{ledger.village_name(a.village_id)} {name}",

@@ -105,7 +105,10 @@ def find_cadre(ledger: Ledger, id_number: str) -> Cadre | None:
 
 
 def validate_cadre(ledger: Ledger, c: Cadre) -> list[FieldError]:
-    """Every problem of a cadre's fields, at its field (R21, party membership, phone, lengths)."""
+    """Every problem of a cadre's fields, at its field (R21, party membership, phone, lengths).
+
+    Normalises ``c`` in place as it checks (the ID number's form, the birth date from it, the phone):
+    pass a copy when the caller's object must stay as typed."""
     from .validate import check_id_agreement, id_birth, normalize_id_number, normalize_phone
 
     errors = []
@@ -279,7 +282,7 @@ def save_posting(ledger: Ledger, posting: Posting, cadre: Cadre | None = None) -
         raise LedgerError("驻村记录所属的第一书记不能更换；请为另一人新增驻村记录。")
     errors = (validate_cadre(ledger, person) if cadre is not None else []) + validate_posting(ledger, posting, person)
     if posting.village_id != old.village_id and old.status != F.PROPOSED:
-        errors.append(FieldError("驻村", "已到村的第一书记换村请用“调整”（按 r），以保留驻村历史"))
+        errors.append(FieldError("驻村", "已到村的第一书记换村请用“调整”（按 t 选择“调整”），以保留驻村历史"))
     if old.status in SERVING_SECRETARY_STATES and posting.arrival is None:
         errors.append(FieldError("到村时间", "在岗的第一书记须填写到村时间"))
     if posting.term_months == 0 and posting.term_end is None:
@@ -358,8 +361,10 @@ def set_assessment(ledger: Ledger, posting_id: int, year: int, grade: Grade | No
     p = ledger.get("postings", posting_id, "驻村记录")
     e = entry(ledger, p)
     errors = []
-    first = p.arrival.year if p.arrival else None
-    if not 2000 <= year <= ledger.today.year or (first is not None and year < first):
+    if p.arrival is None:
+        raise ValidationErrors([FieldError("考核年度", f"{e.name}尚未到村（{e.status.value}），没有可考核的年度")])
+    first = p.arrival.year
+    if not 2000 <= year <= ledger.today.year or year < first:
         errors.append(FieldError("考核年度", f"应在{first or 2000}年至{ledger.today.year}年之间"))
     if absences < 0:
         errors.append(FieldError("无故不在岗次数", "不能为负数"))
@@ -439,7 +444,8 @@ def stats(entries: list[RosterEntry], today: date) -> RosterStats:
         by_status=count(e.status.value for e in entries),
         by_unit_level=count(e.cadre.unit_level.value for e in entries),
         by_education=count(e.cadre.education or "未填" for e in entries),
-        by_age={label: n for label, n in Counter(age_band(age(e.cadre, today)) for e in entries).items()},
+        by_age={label: n for label in [*(b[2] for b in AGE_BANDS), "未填"]
+                 if (n := sum(1 for e in entries if age_band(age(e.cadre, today)) == label))},
         by_gender=count(e.cadre.gender.value for e in entries),
         by_village_type=count(e.posting.village_type.value for e in entries),
     )

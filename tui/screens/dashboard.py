@@ -134,8 +134,7 @@ class DashboardScreen(SectionScreen):
         self._fill("panel-overdue", self._overdue_options(d), f"逾期整改任务（{len(d.overdue)}项）")
         gaps, conflicts = d.matrix.gap_count, len(d.matrix.conflicts)
         self._fill("panel-matrix", self._matrix_options(d), f"“四个一”缺{gaps}项、冲突{conflicts}项")
-        self._fill("panel-terms", self._term_options(d),
-                   f"第一书记待办（召回约谈{len(d.todos)}项、任期将满{len(d.terms_ending)}名）")
+        self._fill("panel-terms", self._term_options(d), f"第一书记待办（{len(d.todos) + len(d.terms_ending)}项）")
         self._fill("panel-tiers", self._tier_options(d), "村集体经济收入档次")
         self._fill("panel-people", self._people_options(d), "书记队伍")
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from textual.binding import Binding
-from textual.widgets.data_table import Row, RowKey
 
 from ledgers.assignments import conflicts, filled_roles
 from ledgers.ledger import Ledger
@@ -115,32 +114,3 @@ class CaseTable(SortedRowTable[CaseRow]):
     def _tiebreak(self, row: CaseRow) -> int:
         # Equal cells list cases in the order they were opened, whatever the filter.
         return row.id
-
-    def add_keyed_rows(self, rows: list[tuple[str, list[SortCell]]]) -> None:
-        """Append rows in one go.
-
-        ``DataTable.add_row`` re-validates the cursor and recomputes the column order for every row,
-        which is most of the time a 500-row re-filter takes (measured in bench/bench_cases.py); this
-        does the same bookkeeping once for the batch. It relies on DataTable internals (pinned
-        textual<9) and falls back to ``add_row`` if they change.
-        """
-        internals = ("_row_locations", "_data", "_new_rows", "_require_update_dimensions", "_update_count")
-        if not all(hasattr(self, name) for name in internals) or any(k in self._row_locations for k, _ in rows):
-            super().add_keyed_rows(rows)
-            return
-        was_empty = self.row_count == 0
-        columns = [c.key for c in self.ordered_columns]
-        for key, cells in rows:
-            row_key = RowKey(key)
-            self._row_locations[row_key] = len(self.rows)
-            self._data[row_key] = dict(zip(columns, cells))
-            self.rows[row_key] = Row(row_key, 1, None, False)
-            self._new_rows.add(row_key)
-        if not rows:
-            return
-        self._require_update_dimensions = True
-        self.cursor_coordinate = self.cursor_coordinate
-        if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
-            self._highlight_cursor()
-        self._update_count += 1
-        self.check_idle()

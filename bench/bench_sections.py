@@ -1,0 +1,97 @@
+"""The 四个一 matrix (key 4) and the 第一书记 roster (key 5) against the 村情 list (key 2), at prefecture
+scale (2,040 villages, 500 cases, 1,500 postings), in one app run:
+
+  * open — number key pressed on the dashboard until the section's table holds its rows (first visit);
+  * filter — the filter text changed (as the filter line does after its typing delay) until the next
+    frame is painted, over a series of queries typed key by key (initials, pinyin, hanzi).
+
+Issue 9 asks both new screens to open and filter at least as fast as 村情 (ratios below ≤ 1.0);
+issue 13's goal for a filter keystroke is ≤ 50 ms.
+
+Run: ``python bench/bench_sections.py [--runs 3]``. Not run by pytest.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TODAY = date(2026, 11, 23)
+SECTIONS = (("2", "村情"), ("4", "四个一"), ("5", "第一书记"))
+QUERIES = ["q", "qs", "qsh", "qingshi", "青", "青石", "f", "fh", "fhc", "凤凰", "x", "xi", "xin"]
+
+
+async def wait_rows(app, pilot, timeout: float = 30.0) -> None:
+    end = time.perf_counter() + timeout
+    while time.perf_counter() < end:
+        screen = app.screen
+        if getattr(screen, "loaded_version", -1) == app.ledger.version and screen.table.row_count > 0:
+            return
+        await pilot.pause(0.005)
+    raise TimeoutError(type(app.screen).__name__)
+
+
+async def one_run(db: Path) -> dict[str, dict[str, float]]:
+    from tui.app import make_app
+
+    out: dict[str, dict[str, float]] = {}
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.ledger is None or getattr(app.screen, "figures", None) is None:
+            await pilot.pause(0.02)
+        while not app.ledger._index_ready:  # the lookup index is built in a worker after start-up
+            await pilot.pause(0.02)
+        await app.workers.wait_for_complete()
+        for key, name in SECTIONS:
+            await pilot.press("1")
+            await pilot.pause()
+            t = time.perf_counter()
+            await pilot.press(key)
+            await wait_rows(app, pilot)
+            opened = time.perf_counter() - t
+            screen = app.screen
+            times = []
+            for q in QUERIES:
+                t = time.perf_counter()
+                screen.query_text = q
+                screen.refilter()
+                await pilot.pause()  # the repaint that follows
+                times.append(time.perf_counter() - t)
+            screen.query_text = ""
+            screen.refilter()
+            await pilot.pause()
+            out[name] = {"open": opened, "filter_median": statistics.median(times), "filter_worst": max(times)}
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    from ledgers.demo import load_demo
+    from ledgers.ledger import Ledger
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "prefecture.json"
+        with Ledger.open(db, today=TODAY) as led:
+            load_demo(led, "prefecture")
+            print(f"prefecture: {len(led.villages())} villages, {len(led.cases())} cases, "
+                  f"{len(led.records('postings'))} postings")
+        runs = [asyncio.run(one_run(db)) for _ in range(args.runs)]
+    base = {k: statistics.median(r["村情"][k] for r in runs) for k in ("open", "filter_median", "filter_worst")}
+    for _, name in SECTIONS:
+        fig = {k: statistics.median(r[name][k] for r in runs) for k in ("open", "filter_median", "filter_worst")}
+        print(f"{name:6s} open {fig['open'] * 1000:6.0f} ms ({fig['open'] / base['open']:.2f}x 村情)   "
+              f"filter median {fig['filter_median'] * 1000:5.0f} ms ({fig['filter_median'] / base['filter_median']:.2f}x)"
+              f"   worst {fig['filter_worst'] * 1000:5.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
