@@ -48,9 +48,13 @@ class Context:
         self.db = db
         self.today = today
 
-    def open(self, *, read_only: bool = False):
+    def open(self, *, read_only: bool = False, create: bool = False):
+        """The ledger; only commands that fill a ledger (demo, import, the app) create a missing
+        file — a mistyped --db must not be answered "ok" by check, nor turned into a file by undo."""
         from ledgers.ledger import Ledger
 
+        if not create and not self.db.exists():
+            raise LedgerError(f"账本文件不存在：{self.db}。请检查 --db 路径（新账本在打开程序或载入演示数据时创建）。")
         return Ledger.open(self.db, today=self.today, read_only=read_only)
 
 
@@ -125,14 +129,17 @@ def tui(obj: Context) -> None:
 @clerk_errors
 def demo(obj: Context, scale: str, force: bool) -> None:
     """载入虚构的演示数据（青石镇）。"""
-    from ledgers.demo import clear_ledger, load_demo
+    from ledgers.demo import clear_ledger, demo_summary, load_demo
 
-    with obj.open() as ledger:
-        if not ledger.is_empty():
-            if not force:
-                _fail(f"错误：账本 {obj.db} 已有数据，未做改动。如确需覆盖，请加 --force（可用 undo 撤销）。")
-            clear_ledger(ledger)
-        counts = load_demo(ledger, scale)
+    with obj.open(create=True) as ledger:
+        if not ledger.is_empty() and not force:
+            _fail(f"错误：账本 {obj.db} 已有数据，未做改动。如确需覆盖，请加 --force（可用 undo 撤销）。")
+        # Clearing and loading are one change: a crash between them cannot leave an empty ledger,
+        # and one undo brings the old data back.
+        with ledger.transaction(demo_summary(scale, replacing=not ledger.is_empty()), detail=False):
+            if not ledger.is_empty():
+                clear_ledger(ledger)
+            counts = load_demo(ledger, scale)
     click.echo(f"已载入演示数据到 {obj.db}：" + "，".join(
         f"{label}{counts.get(key, 0)}" for key, label in (("villages", "村"), ("cases", "整顿案卷"),
                                                           ("cadres", "第一书记"), ("postings", "驻村记录"), ("assignments", "包联记录"))))
@@ -234,7 +241,9 @@ def undo(obj: Context) -> None:
     if entry is None:
         _fail("没有可以撤销的修改。", 1)
     assert entry is not None
-    click.echo(f"已撤销：{entry.summary}（{entry.at}，{entry.who}）")
+    from ledgers.text import terminal_safe
+
+    click.echo(terminal_safe(f"已撤销：{entry.summary}（{entry.at}，{entry.who}）"))
 
 
 @cli.command()
@@ -245,9 +254,11 @@ def log(obj: Context, count: int) -> None:
     """显示修改记录（审计日志）。"""
     with obj.open(read_only=True) as ledger:
         entries = ledger.audit(count)
+    from ledgers.text import terminal_safe
+
     for e in entries:
         flag = "（已撤销）" if e.undone else ""
-        click.echo(f"#{e.seq}  {e.at}  {e.who}  {e.summary}{flag}  [{len(e.changes)}项]")
+        click.echo(terminal_safe(f"#{e.seq}  {e.at}  {e.who}  {e.summary}{flag}  [{len(e.changes)}项]"))
 
 
 def main() -> None:

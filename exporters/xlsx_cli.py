@@ -43,7 +43,7 @@ def import_command(obj: Any, file: Path, kind: str | None, dry_run: bool) -> Non
     from .xlsx_out import write_rejections
 
     sheets = read_workbook(file)
-    with obj.open(read_only=dry_run) as ledger:
+    with obj.open(read_only=dry_run, create=True) as ledger:  # a dry run reads; it never creates
         report = run_import(ledger, sheets, kind, dry_run=dry_run, source=str(file))
     for line in describe(report):
         click.echo(line)

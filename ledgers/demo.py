@@ -449,6 +449,12 @@ def generated_records(today: date, *, townships: int, villages_per: int, cases: 
             yield "assignments", Assignment(v.id, Role.PAIRED_UNIT, units[n % len(units)].id, since)
 
 
+def demo_summary(scale: str, replacing: bool = False) -> str:
+    """The audit log's words for loading the demo of ``scale``."""
+    size = {"township": "乡镇", "county": "县", "prefecture": "市州"}[scale]
+    return f"载入演示数据（{size}规模{'，替换原有数据' if replacing else ''}）"
+
+
 def load_demo(ledger: Ledger, scale: str = "township") -> dict[str, int]:
     """Fill ``ledger`` with demo data of ``scale`` in one undoable change."""
     today = ledger.today
@@ -467,8 +473,7 @@ def load_demo(ledger: Ledger, scale: str = "township") -> dict[str, int]:
             seen.setdefault(collection, {})[id(obj)] = obj
             yield collection, obj
 
-    ledger.bulk_load(f"载入演示数据（{ {'township': '乡镇', 'county': '县', 'prefecture': '市州'}[scale]}规模）",
-                     tracked())
+    ledger.bulk_load(demo_summary(scale), tracked())
     counts = {collection: len(objs) for collection, objs in seen.items()}
     # The seeded situation table of a new file survives; a file that had none (its initialisation was
     # undone) gets it now — the table only: ``seed_reference_data`` would also reset the settings

@@ -66,6 +66,11 @@ class StoreLocked(StoreError):
         self.owner = owner or {}
 
 
+class StoreNotWritable(StoreError):
+    """The file (or its folder) cannot be written: a read-only file, folder or file system. The
+    ledger can still be opened read-only."""
+
+
 class StoreCorrupt(StoreError):
     """The ledger file cannot be read; it is never overwritten. ``backup`` names the newest backup."""
 

@@ -82,9 +82,16 @@ def _task_lock_message(state: CaseState) -> str:
     return f"案卷处于“{state.value}”阶段，整改任务已不能修改（验收不合格退回整改后可再修改）"
 
 
-def _clean_strings(obj: Any, multiline_fields: frozenset[str] = frozenset()) -> Any:
-    """Clean every string field of a dataclass (recursively) where it enters the ledger."""
+def _clean_strings(obj: Any, multiline_fields: frozenset[str] = frozenset(), *, typed: bool = True) -> Any:
+    """Clean every string field of a dataclass (recursively) where it enters the ledger; first,
+    refuse a value of the wrong type (``typecheck``: "12" for a number, True for a count, a date in
+    9999), so no rule below ever sees one."""
+    if typed and dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        from .typecheck import problems
 
+        wrong = problems(obj)
+        if wrong:
+            raise ValidationErrors(wrong)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         for f in dataclasses.fields(obj):
             value = getattr(obj, f.name)
@@ -93,9 +100,9 @@ def _clean_strings(obj: Any, multiline_fields: frozenset[str] = frozenset()) -> 
                 setattr(obj, f.name, clean_text(value, multiline=f.name in multiline_fields))
             elif isinstance(value, list):
                 setattr(obj, f.name, [clean_text(v) if isinstance(v, str) and not isinstance(v, enum.Enum)
-                                      else _clean_strings(v, multiline_fields) for v in value])
+                                      else _clean_strings(v, multiline_fields, typed=False) for v in value])
             elif dataclasses.is_dataclass(value):
-                _clean_strings(value, multiline_fields)
+                _clean_strings(value, multiline_fields, typed=False)
     return obj
 
 
@@ -263,6 +270,11 @@ class Ledger:
 
             raise ReadOnlyError("只读模式下不能修改账本（另一位同事正在使用）。")
         puts = [(c, clone(o)) for c, o in puts]
+        from .typecheck import problems
+
+        wrong = [e for _, o in puts for e in problems(o)]
+        if wrong:  # a caller (script, API) handed in what no form would: nothing is written
+            raise ValidationErrors(wrong)
         deletes = list(deletes)
         with self.store.transaction(summary):
             for collection, obj in puts:
@@ -279,12 +291,13 @@ class Ledger:
         return [clone(o) for _, o in puts]
 
     @contextlib.contextmanager
-    def transaction(self, summary: str) -> Iterator[None]:
+    def transaction(self, summary: str, *, detail: bool = True) -> Iterator[None]:
         """Several ``commit`` calls as one audited change (one undo); their own summaries give way to
-        ``summary``. If the block fails, nothing is written and the ledger is re-read from the store."""
+        ``summary``. If the block fails, nothing is written and the ledger is re-read from the store.
+        ``detail=False`` keeps only the old values in the audit log (bulk loads: undo needs no more)."""
         version = self.version
         try:
-            with self.store.transaction(summary):
+            with self.store.transaction(summary, detail=detail):
                 yield
         except BaseException:
             if self.version != version:  # something was committed to memory inside: re-read it

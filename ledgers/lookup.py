@@ -44,6 +44,11 @@ SUBSTRING = 300
 # A name whose characters have many readings each would produce a product of combinations; past
 # this many per start character the rarest combinations are dropped (no real village name gets near).
 MAX_COMBINATIONS = 512
+# Keys run this many characters from each start at most: nobody types more initials or syllables in
+# one query, and a name of any length (a hand-edited file may hold anything) then costs the index
+# time and memory in proportion to its length (a 600-character name took 11.7 s and 3.6 GB).
+MAX_KEY_CHARS = 16
+MAX_KEY_STARTS = 24  # and start within the first characters: nobody types initials from mid-name
 
 # Full-width letters and digits from a Chinese IME mean the same as ASCII ones in a query.
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
@@ -168,10 +173,11 @@ def _keys(village_id: int, syllables: list[frozenset[str]]) -> tuple[
     pinyin: set[tuple[str, int, int, tuple[int, ...]]] = set()
     heads = [sorted({s[0] for s in chars}) for chars in syllables]
     spelled = [sorted(chars) for chars in syllables]
-    for start in range(len(syllables)):
-        for combo in itertools.islice(itertools.product(*heads[start:]), MAX_COMBINATIONS):
+    for start in range(min(len(syllables), MAX_KEY_STARTS)):
+        end = start + MAX_KEY_CHARS
+        for combo in itertools.islice(itertools.product(*heads[start:end]), MAX_COMBINATIONS):
             initials.add(("".join(combo), village_id, start))
-        for combo in itertools.islice(itertools.product(*spelled[start:]), MAX_COMBINATIONS):
+        for combo in itertools.islice(itertools.product(*spelled[start:end]), MAX_COMBINATIONS):
             ends = tuple(itertools.accumulate(len(s) for s in combo))
             pinyin.add(("".join(combo), village_id, start, ends))
     return tuple(sorted(initials)), tuple(sorted(pinyin))

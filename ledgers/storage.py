@@ -11,6 +11,7 @@ cannot be parsed raises ``Unreadable`` and is left exactly as it is.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import time
 import uuid
@@ -78,9 +79,18 @@ def parse(raw: bytes) -> dict[str, Any]:
     """Parse file bytes; an empty, truncated or non-object file raises ``Unreadable``."""
     if not raw.strip():
         raise Unreadable("文件是空的（0 字节），可能是上次保存时断电或磁盘已满")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # UTF-8 with a BOM, as Notepad saves it
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            raw = raw.decode("utf-16").encode("utf-8")
+        except UnicodeError:
+            raise Unreadable("文件是 UTF-16 编码但内容有误，请用记事本另存为 UTF-8 编码") from None
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as err:
+        if b"\x00" in raw[:200]:
+            raise Unreadable("文件不是 UTF-8 编码（可能被另存为 UTF-16/Unicode），请另存为 UTF-8") from err
         raise Unreadable(f"内容不完整或格式错误（第 {err.lineno} 行第 {err.colno} 列）") from err
     if not isinstance(data, dict):
         raise Unreadable("内容不是账本的格式")
@@ -130,18 +140,31 @@ def leftover_temps(path: Path) -> list[Path]:
         return []
 
 
-def atomic_write(path: Path, payload: bytes, *, durable: bool = True) -> None:
+NEW_FILE_MODE = 0o600  # a ledger and its backups hold ID numbers and phones: the owner's only
+
+
+def atomic_write(path: Path, payload: bytes, *, durable: bool = True, mode: int | None = None) -> None:
     """Replace ``path`` with ``payload`` so that a crash leaves either the old or the new file.
 
-    ``durable=False`` skips the fsyncs (for the lock owner note, which nobody needs after a crash).
+    The new file keeps the mode of the one it replaces (a temp file would come with the umask's
+    0644: a 0600 ledger became world-readable on its first save); a new file gets ``mode``, by
+    default owner-only. ``durable=False`` skips the fsyncs (for the lock owner note, which nobody
+    needs after a crash).
     """
     tmp = temp_name(path)
     try:
-        with open(tmp, "xb") as f:
+        keep = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        keep = NEW_FILE_MODE if mode is None else mode
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        with open(fd, "wb") as f:
             f.write(payload)
             f.flush()
             if durable:
                 os.fsync(f.fileno())
+        if sys.platform != "win32":
+            os.chmod(tmp, keep)
         retry_permission(lambda: os.replace(tmp, path))
     except BaseException:
         try:

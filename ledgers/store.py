@@ -40,7 +40,7 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 
-from .errors import NotFound, ReadOnlyError, StoreCorrupt, StoreError, StoreLocked
+from .errors import NotFound, ReadOnlyError, StoreCorrupt, StoreError, StoreLocked, StoreNotWritable
 from .storage import AtomicJSONStorage, Unreadable, atomic_write, json_copy, leftover_temps, parse, read_bytes
 
 __all__ = ["MIGRATIONS", "AuditEntry", "Change", "Store"]
@@ -217,6 +217,7 @@ class Store:
         if read_only:
             store._load(initial=True)
             return store
+        store._check_can_write()
         store._acquire_lock()
         try:
             store._load(initial=True)
@@ -249,8 +250,33 @@ class Store:
             raise ValueError("keep_backups must be at least 1")
         # resolve(): two spellings of one file must map to one lock, and a symlinked ledger is
         # replaced at its target rather than turned into a regular file.
-        p = Path(path).expanduser().resolve()
+        given = Path(path).expanduser()
+        try:
+            p = given.resolve(strict=False)
+        except (RuntimeError, OSError) as err:  # a symlink loop
+            raise StoreError(f"账本路径 {given} 无法解析（符号链接循环或路径错误）：{err}。") from None
+        if given.is_symlink() and not p.exists():
+            raise StoreError(f"账本路径 {given} 是指向不存在文件的链接（{p}），没有创建任何文件。请检查路径。")
         return cls(p, read_only=read_only, user=user or _default_user(), keep_backups=keep_backups)
+
+    def _check_can_write(self) -> None:
+        """Refuse to become the writer of a file that cannot be written (it opens read-only instead):
+        a read-only file, a folder without write permission, or a file with several hard links (the
+        first atomic save would split the names into two files, and each name would take its own lock)."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            st = None
+        except OSError as err:
+            raise StoreNotWritable(f"无法读取账本文件信息：{err.strerror or err}。") from None
+        folder = self.path.parent
+        if st is not None and not st.st_mode & 0o222:
+            raise StoreNotWritable(f"账本文件 {self.path.name} 是只读文件")
+        if st is not None and st.st_nlink > 1:
+            raise StoreNotWritable(f"账本文件 {self.path.name} 有{st.st_nlink}个硬链接（同一文件的多个名字），"
+                                   "保存会使它们分开；请只保留一个名字")
+        if folder.exists() and not os.access(folder, os.W_OK):
+            raise StoreNotWritable(f"账本所在的文件夹 {folder} 没有写入权限")
 
     @property
     def closed(self) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["MIDDLE_DOT", "clean_text", "xml_safe"]
+__all__ = ["MIDDLE_DOT", "clean_text", "terminal_safe", "xml_safe"]
 
 MIDDLE_DOT = "\u00b7"  # · the separator the national standard uses in minority names (阿沛·阿旺晋美)
 
@@ -38,6 +38,15 @@ _DROP = re.compile(
     "]"
 )
 
+# Terminal escape sequences: CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \\, also unterminated),
+# DCS/APC/PM/SOS strings, the 8-bit CSI/OSC introducers, and two-character ESC sequences.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+
 # Line breaks of every kind (CR LF, CR, NEL, LINE/PARAGRAPH SEPARATOR) become "\n" first, so the
 # multi-line and single-line rules below only need to know one of them.
 _LINE_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
@@ -58,7 +67,9 @@ def clean_text(s: str, *, multiline: bool = False, max_len: int | None = None) -
     """
     if not s:
         return ""
-    text = _LINE_BREAKS.sub("\n", s)
+    # A terminal escape sequence goes as a whole (ESC alone would leave "]0;pwned" behind).
+    text = _ESCAPES.sub("", s) if "\x1b" in s or "\x9b" in s or "\x9d" in s else s
+    text = _LINE_BREAKS.sub("\n", text)
     if not multiline:
         text = text.replace("\n", " ")
     text = _DROP.sub("", text).translate(_TRANSLATE)
@@ -88,3 +99,10 @@ def xml_safe(s: str) -> str:
     if not s:
         return ""
     return _XML_ILLEGAL.sub("", s)
+
+
+def terminal_safe(s: object) -> str:
+    """Stored text as the CLI may print it: escape sequences and control characters removed (a file
+    edited by hand, or written by an older release, may hold what entry now refuses), line breaks
+    kept."""
+    return clean_text(str(s), multiline=True) if s is not None else ""

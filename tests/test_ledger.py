@@ -173,7 +173,7 @@ def test_duplicate_village_names(ledger: Ledger) -> None:
 
 def test_village_control_characters_are_cleaned(ledger: Ledger) -> None:
     v = ledger.save_village(Village("青山\x1b[2J村", note="第一行\n第二行\x07"))
-    assert v.name == "青山[2J村"
+    assert v.name == "青山村"  # the whole escape sequence goes, no "[2J" debris
     assert "\x07" not in v.note and "\n" in v.note
 
 

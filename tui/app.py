@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
 
-from ledgers.errors import LedgerError, StoreLocked
+from ledgers.errors import LedgerError, StoreLocked, StoreNotWritable
 
 from .commands import GLOBAL_COMMANDS, bindings
 from .sections import Section, available_sections
@@ -106,6 +106,9 @@ class LedgerApp(App[int]):
         except StoreLocked as err:
             ledger = Ledger.open(self.db_path, today=self.today_override, read_only=True)
             return ledger, f"只读模式：{err}可以查看，不能修改。"
+        except StoreNotWritable as err:
+            ledger = Ledger.open(self.db_path, today=self.today_override, read_only=True)
+            return ledger, f"只读模式：{err}。可以查看，不能修改。"
 
     def open_ledger(self) -> None:
         """Open the file now, on this thread (the open-error screen's restore)."""

@@ -1,18 +1,26 @@
 """Rich renderings for the command line: the village status card and the check report.
 
-User text goes in as ``Text`` objects, never as markup, so a name like ``[red]张三`` prints literally.
+User text goes in as ``Text`` objects, never as markup, so a name like ``[red]张三`` prints literally,
+and through ``terminal_safe``: a name holding an escape sequence (a hand-edited file) never reaches
+the terminal raw (it would retitle the window or clear the screen).
 """
 from __future__ import annotations
 
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
-from rich.text import Text
+from rich.text import Text as RichText
 
 from ledgers.check import CheckReport
 from ledgers.models import Level, Role
 from ledgers.status import VillageStatus
+from ledgers.text import terminal_safe
 from ledgers.validate import mask_phone
+
+
+def Text(text: str = "", style: str = "", **kw: object) -> RichText:  # noqa: N802 - stands in for rich's
+    """rich's ``Text`` of stored text made safe for a terminal."""
+    return RichText(terminal_safe(text), style=style, **kw)  # type: ignore[arg-type]
 
 LEVEL_STYLE = {Level.ERROR: "bold red", Level.WARNING: "yellow", Level.INFO: "cyan"}
 
@@ -23,8 +31,8 @@ def status_card(st: VillageStatus, *, unmask: bool = False) -> Panel:
     facts.add_column(style="bold")
     facts.add_column()
 
-    def row(label: str, value: str | Text) -> None:
-        facts.add_row(label, value if isinstance(value, Text) else Text(value))
+    def row(label: str, value: str | RichText) -> None:
+        facts.add_row(label, value if isinstance(value, RichText) else Text(value))
 
     row("乡镇", v.township)
     row("人口/户数", f"{v.population}人 / {v.households}户")
