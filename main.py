@@ -179,7 +179,12 @@ def check(obj: Context, as_json: bool) -> None:
     """检查账本完整性和各项规则；有完整性错误时退出码为 1。"""
     from ledgers.check import check_ledger
 
-    with obj.open(read_only=True) as ledger:
+    from ledgers.ledger import Ledger
+
+    if not obj.db.exists():
+        obj.open(read_only=True)  # says the file does not exist
+    # Tolerant: a record that does not load is reported as an integrity error, not a stop.
+    with Ledger.open(obj.db, today=obj.today, read_only=True, tolerant=True) as ledger:
         report = check_ledger(ledger)
     if as_json:
         click.echo(json.dumps({
@@ -221,13 +226,13 @@ def restore(obj: Context, backup_file: Path | None, list_only: bool) -> None:
             for p in ledger.store.backups():
                 click.echo(str(p))
         return
-    store = Store.open_for_restore(obj.db) if hasattr(Store, "open_for_restore") else None
-    if store is None:
-        with obj.open() as ledger:
-            path = ledger.restore(backup_file)
-    else:
-        with store:
-            path = store.restore(backup_file)
+    from ledgers.ledger import decode_records
+    from ledgers.text import terminal_safe
+
+    with Store.open_for_restore(obj.db, validator=decode_records) as store:
+        path = store.restore(backup_file)
+        for skipped, why in store.skipped_backups:
+            click.echo(terminal_safe(f"跳过备份 {skipped.name}：{why}"))
     click.echo(f"已从 {path} 恢复账本 {obj.db}")
 
 

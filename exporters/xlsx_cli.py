@@ -47,7 +47,7 @@ def import_command(obj: Any, file: Path, kind: str | None, dry_run: bool) -> Non
         report = run_import(ledger, sheets, kind, dry_run=dry_run, source=str(file))
     for line in describe(report):
         click.echo(line)
-    head = "试导入（未改动账本）" if dry_run else ("已导入" if report.changed else "导入完成，账本没有变化")
+    head = "试导入（未改动账本）" if dry_run else ("已导入" if report.committed else "导入完成，账本没有变化")
     click.echo(f"{head}：{report.summary()}")
     if report.rejected:
         for r in report.rejected[:SHOWN_REJECTIONS]:
@@ -57,5 +57,5 @@ def import_command(obj: Any, file: Path, kind: str | None, dry_run: bool) -> Non
         path = write_rejections(report, file)
         click.echo(f"未导入的行及原因已写入：{path}")
         sys.exit(1)
-    if not dry_run and report.changed:
+    if report.committed:
         click.echo("如需撤销本次导入：python main.py undo（或在程序中按 Ctrl+Z）")

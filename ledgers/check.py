@@ -30,7 +30,8 @@ def _err(subject: str, msg: str, kind: str = "", ref: int = 0) -> Finding:
 
 
 def integrity_problems(ledger: Ledger) -> list[Finding]:
-    out = []
+    # Records a tolerant open left out (they do not load): named first, each with its field.
+    out = [_err(f"{p.collection}#{p.id}", p.message, "", 0) for p in ledger.unreadable]
     villages = {v.id: v for v in ledger.villages()}
     cases = ledger.cases()  # each call deep-copies every case: take them once
     case_ids = {c.id for c in cases}

@@ -173,3 +173,56 @@ def _cloner(tp: Any) -> Callable[[Any], Any]:
 
         return _optional(clone_one)
     return copy.deepcopy
+
+
+def explain(cls: type, data: Any) -> tuple[str, Any, str]:
+    """Why ``from_dict(cls, data)`` fails: (field path, value, reason in Chinese). Walks into nested
+    records and lists so that the path names the very value (``tasks[2].deadline``)."""
+    if not isinstance(data, dict):
+        return "", data, "不是一条记录"
+    hints = _hints(cls)
+    for f in dataclasses.fields(cls):
+        if not f.init:
+            continue
+        if f.name not in data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                return f.name, None, "缺少必填的内容"
+            continue
+        value, tp = data[f.name], hints[f.name]
+        try:
+            _decoder(tp)(value)
+        except Exception:  # noqa: BLE001 - any failure is explained below
+            inner = _inner_dataclass(tp)
+            if inner is not None and isinstance(value, list):
+                for n, item in enumerate(value):
+                    try:
+                        _decoder(inner)(item)
+                    except Exception:  # noqa: BLE001
+                        path, bad, why = explain(inner, item)
+                        return f"{f.name}[{n + 1}].{path}".rstrip("."), bad, why
+            return f.name, value, _reason(tp)
+    try:
+        from_dict(cls, data)
+    except Exception as err:  # noqa: BLE001
+        return "", data, f"无法读取（{type(err).__name__}）"
+    return "", data, ""
+
+
+def _inner_dataclass(tp: Any) -> type | None:
+    if typing.get_origin(tp) is list:
+        (item,) = typing.get_args(tp)
+        return item if dataclasses.is_dataclass(item) else None
+    return None
+
+
+def _reason(tp: Any) -> str:
+    args = [a for a in typing.get_args(tp) if a is not type(None)] if typing.get_origin(tp) in (
+        typing.Union, types.UnionType) else [tp]
+    tp = args[0] if len(args) == 1 else tp
+    if tp is date:
+        return "不是有效的日期（应为 2026-11-23 这样的形式）"
+    if tp is int:
+        return "不是整数"
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return "不是可选的值（" + "、".join(str(m.value) for m in tp) + "）"
+    return "格式不对"

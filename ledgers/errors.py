@@ -81,3 +81,13 @@ class StoreCorrupt(StoreError):
 
 class ReadOnlyError(StoreError):
     """A write was attempted on a ledger opened read-only."""
+
+
+class RecordUnreadable(StoreCorrupt):
+    """A record of a file that parses but does not load (a date like 2024-13-01 typed in Notepad, a
+    word in a number field, a missing name, an unknown state): names the record and the field."""
+
+    def __init__(self, message: str, *, collection: str, id: object, field: str, value: object,
+                 backup: str | None = None) -> None:
+        super().__init__(message, backup=backup)
+        self.collection, self.id, self.field, self.value = collection, id, field, value

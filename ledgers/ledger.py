@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from . import workflow
 from .codec import clone, from_dict, to_dict
-from .errors import FieldError, LedgerError, NotFound, ValidationErrors
+from .errors import FieldError, LedgerError, NotFound, RecordUnreadable, ValidationErrors
 from .lookup import Hit, VillageIndex
 from .models import (
     SLOTTED_CASE_STATES,
@@ -134,9 +134,13 @@ def bulk_load() -> Iterator[None]:
 class Ledger:
     """All ledgers of one township (or county) file."""
 
-    def __init__(self, store: Store, today: date | None = None) -> None:
+    def __init__(self, store: Store, today: date | None = None, *, tolerant: bool = False) -> None:
         self.store = store
         self._today = today
+        # ``tolerant`` (read-only, for ``check``): records that do not load are left out and listed
+        # here instead of stopping the whole ledger.
+        self.tolerant = tolerant
+        self.unreadable: list[RecordUnreadable] = []
         self.index = VillageIndex()
         self.version = 0  # bumped on every change so screens know when to refresh
         self._load()
@@ -145,11 +149,15 @@ class Ledger:
 
     @classmethod
     def open(cls, path: str | Path, *, today: date | None = None, read_only: bool = False,
-             user: str | None = None) -> "Ledger":
+             user: str | None = None, tolerant: bool = False) -> "Ledger":
+        """Open the ledger file. Every record is decoded before the file counts as good (and is
+        backed up as such); one that does not load raises ``RecordUnreadable`` naming it — except
+        ``tolerant`` (read-only), which leaves such records out and lists them in ``unreadable``."""
         with bulk_load():
-            store = Store.open(path, read_only=read_only, user=user)
+            store = Store.open(path, read_only=read_only, user=user,
+                               validator=None if tolerant else decode_records)
             try:
-                ledger = cls(store, today)
+                ledger = cls(store, today, tolerant=tolerant)
                 if not read_only and not store.get("settings", 1) and store.is_empty():
                     ledger.seed_reference_data()
             except BaseException:
@@ -192,9 +200,12 @@ class Ledger:
         return Settings(circular_requirements=text)
 
     def _load(self) -> None:
-        self._cache: dict[str, dict[int, Any]] = {
-            name: {r["id"]: from_dict(cls, r) for r in self.store.scan(name)} for name, cls in COLLECTIONS.items()
-        }
+        decoded = self.store.take_validated()  # decoded once at open, by ``decode_records``
+        if decoded is None:
+            self.unreadable = []
+            decoded = decode_records({name: {str(r["id"]): r for r in self.store.scan(name)} for name in COLLECTIONS},
+                                     skip=self.unreadable if self.tolerant else None)
+        self._cache: dict[str, dict[int, Any]] = decoded
         self._case_by_village: dict[int, list[int]] | None = None
         self._derived: dict[str, dict[str, Any]] = {}
         self._keyed: dict[str, dict[str, tuple[Callable[[Any], Any], dict[Any, set[int]]]]] = {}
@@ -730,6 +741,54 @@ class Ledger:
 
     def is_empty(self) -> bool:
         return not any(self._cache[c] for c in ("villages", "cadres", "postings", "cases"))
+
+
+COLLECTION_LABELS = {"villages": "村", "leaders": "领导", "units": "结对单位", "situations": "软弱涣散情形",
+                     "cadres": "第一书记", "postings": "第一书记驻村记录", "cases": "整顿案卷",
+                     "assignments": "“四个一”包联记录", "settings": "设置"}
+
+
+def decode_records(data: dict[str, Any], skip: list[RecordUnreadable] | None = None) -> dict[str, dict[int, Any]]:
+    """Every record of a file's data as domain objects: collection → id → object.
+
+    A record that does not decode raises ``RecordUnreadable`` naming the collection, the record, the
+    field and the value (or, with ``skip``, is left out and appended there). This is what "a good
+    file" means: the store backs up, and restores, only files that pass it."""
+    out: dict[str, dict[int, Any]] = {}
+    for name, cls in COLLECTIONS.items():
+        table = data.get(name) or {}
+        decoded: dict[int, Any] = {}
+        try:
+            for r in table.values():
+                decoded[r["id"]] = from_dict(cls, r)
+        except Exception:  # noqa: BLE001 - find the record and say what is wrong with it
+            decoded = {}
+            for key, r in table.items():
+                try:
+                    decoded[r["id"]] = from_dict(cls, r)
+                except Exception:  # noqa: BLE001
+                    problem = _unreadable(name, cls, key, r)
+                    if skip is None:
+                        raise problem from None
+                    skip.append(problem)
+        out[name] = dict(sorted(decoded.items()))
+    return out
+
+
+def _unreadable(collection: str, cls: type, key: str, record: Any) -> RecordUnreadable:
+    from .codec import explain
+
+    rid = record.get("id", key) if isinstance(record, dict) else key
+    field, value, why = explain(cls, record)
+    label = COLLECTION_LABELS.get(collection, collection)
+    name = record.get("name") if isinstance(record, dict) and isinstance(record.get("name"), str) else ""
+    who = f"“{name}”" if name else ""
+    shown = json.dumps(value, ensure_ascii=False)[:60] if value is not None else "（空）"
+    where = f"的“{field}”" if field else ""
+    return RecordUnreadable(
+        f"账本中有一条记录无法读取：{label}{who}（{collection} 编号{rid}）{where}为 {shown}，{why}。"
+        "可以用“恢复备份”（python main.py restore）恢复到最近一次完好的账本，或修正该处后重新打开。",
+        collection=collection, id=rid, field=field, value=value)
 
 
 def default_db_path() -> Path:

@@ -6,6 +6,7 @@ in the audit log as a barrier (undo does not cross it).
 """
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from .store import MIGRATIONS
@@ -29,7 +30,13 @@ def _split_first_secretaries(data: dict[str, Any]) -> dict[str, Any]:
     """
     meta = data["_meta"]["1"]
     next_id = meta.setdefault("next_id", {})
-    rows = sorted(data.pop("secretaries", {}).values(), key=lambda r: r.get("id", 0))
+    table = data.pop("secretaries", {})
+    for key, row in table.items():
+        row.setdefault("id", int(key))  # the store tolerates a record without its own id
+    # Oldest stay first, the one in force last: the person's latest details (a new phone, a
+    # promotion) are those of their latest posting, whatever order the rows were entered in.
+    rows = sorted(table.values(), key=lambda r: (r.get("status") in ("在岗", "期满待轮换", "拟选派"),
+                                                 r.get("arrival") or "", r["id"]))
     assignments = data.get("assignments", {})
     slot_village: dict[int, int] = {}
     for key in [k for k, a in assignments.items() if a.get("role") == "第一书记"]:
@@ -41,7 +48,7 @@ def _split_first_secretaries(data: dict[str, Any]) -> dict[str, Any]:
     by_number: dict[str, int] = {}
     cadre_id = 0
     for row in rows:
-        number = (row.get("id_number") or "").strip().upper()
+        number = unicodedata.normalize("NFKC", row.get("id_number") or "").strip().upper()
         if number and number in by_number:
             cid = by_number[number]
             cadre = cadres[str(cid)]

@@ -169,7 +169,12 @@ def validate_posting(ledger: Ledger, p: Posting, cadre: Cadre | None = None) -> 
     if p.term_end is not None and p.arrival is not None and p.term_end <= p.arrival:
         errors.append(FieldError("任期届满时间", "应晚于到村时间"))
     s = ledger.settings_ref()
+    if p.assessments and p.arrival is None:
+        errors.append(FieldError("年度考核", "尚未到村，没有可考核的年度"))
     first = p.arrival.year if p.arrival else 2000
+    for year, n in p.absences.items():
+        if n > 366:
+            errors.append(FieldError(f"{year}年无故不在岗次数", "不能超过366"))
     for year, grade in p.assessments.items():
         if not first <= year <= ledger.today.year:
             errors.append(FieldError(f"{year}年度考核", f"考核年度应在{first}年至{ledger.today.year}年之间"))
@@ -190,9 +195,11 @@ def _raise(errors: list[FieldError]) -> None:
 
 
 def _serving_elsewhere(ledger: Ledger, village_id: int, on: date, *, excluding: int = 0) -> Posting | None:
-    """Another posting serving in ``village_id`` on ``on`` (one village, one first secretary)."""
+    """Another posting serving in ``village_id`` from ``on`` on (one village, one first secretary): a
+    posting not ended by then, whenever it arrived — one arriving later would overlap too."""
     return next((p for p in postings_by(ledger, "village_id", village_id) if p.id != excluding
-                 and p.status in (F.ACTIVE, F.TERM_ENDING) and p.serves_on(on) and p.ended_on is None), None)
+                 and p.status in (F.ACTIVE, F.TERM_ENDING) and p.arrival is not None
+                 and (p.ended_on is None or p.ended_on >= on)), None)
 
 
 def _village_taken(ledger: Ledger, village_id: int, on: date, excluding: int = 0) -> FieldError | None:
@@ -230,7 +237,7 @@ def enlist(ledger: Ledger, cadre: Cadre, posting: Posting, *, imported: bool = F
             taken = _village_taken(ledger, posting.village_id, posting.arrival)
             if taken:
                 errors.append(taken)
-    if posting.status in ENDED_SECRETARY_STATES and posting.arrival is None:
+    if posting.status in ENDED_SECRETARY_STATES - {F.WITHDRAWN} and posting.arrival is None:
         errors.append(FieldError("到村时间", f"“{posting.status.value}”的驻村记录须填写到村时间"))
     if cadre.id and posting.status not in ENDED_SECRETARY_STATES:
         current = in_force(ledger, cadre.id)
@@ -313,7 +320,9 @@ def move(ledger: Ledger, posting_id: int, to: SecretaryStatus, i: workflow.Posti
     p = ledger.get("postings", posting_id, "驻村记录")
     e = entry(ledger, p)
     status = e.status
-    on = i.on or ledger.today
+    arriving = to == F.ACTIVE and status == F.PROPOSED
+    # The date the step will carry (an arrival without one is dated by the planned arrival).
+    on = i.on or (p.arrival if arriving and p.arrival else ledger.today)
     verb = workflow.SECRETARY_TRANSITIONS.get((status, to), f"转为“{to.value}”")
     extra: list[str] = []
     if to == F.ACTIVE and status == F.PROPOSED:
@@ -341,6 +350,11 @@ def move(ledger: Ledger, posting_id: int, to: SecretaryStatus, i: workflow.Posti
     if extra or not verdict.allowed:
         raise TransitionRefused(verb, verdict.missing + extra)
     workflow.apply_posting(p, status, to, i, ledger.today, ledger.settings_ref())
+    # The posting as the step leaves it passes the same checks as a form (an arrival before 2000 or
+    # before the cadre was 18 would otherwise make every later edit of it fail).
+    errors = validate_posting(ledger, p, e.cadre) + (validate_posting(ledger, successor, e.cadre) if successor else [])
+    if errors:
+        raise TransitionRefused(verb, [f"“{err.field}”{err.detail}" for err in errors])
     summary = f"第一书记{verb}：{e.name}（{e.village}）"
     if successor is None:
         ledger.commit(summary, [("postings", p)])

@@ -9,6 +9,7 @@ Pure Python: the file itself is read in ``exporters.xlsx_in``.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -299,6 +300,8 @@ def cell_int(v: Cell, field: str, *, scale: int = 1, minimum: int | None = 0,
         raise FieldError(field, f"“{cell_text(v)}”不是有效的整数")
     if isinstance(v, (int, float)):
         value = v * scale
+        if isinstance(value, float) and not math.isfinite(value) or abs(value) >= 2 ** 53:
+            raise FieldError(field, f"“{cell_text(v)}”不是有效的数字")
         if isinstance(value, float):
             if abs(value - round(value)) > 1e-6:
                 raise FieldError(field, f"应为整数：{cell_text(v)}")

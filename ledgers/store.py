@@ -184,6 +184,9 @@ class Store:
         self._owner: dict | None = None
         self._closed = False
         self._broken: StoreError | None = None  # set by open_for_restore on an unreadable file
+        self.validator: Callable[[dict], Any] | None = None
+        self._validated: Any = None  # what the validator returned for the file as opened
+        self.skipped_backups: list[tuple[Path, str]] = []  # the last restore's passed-over backups
         self._txn: _Txn | None = None
         # Serializes threads (a TUI worker saving while the main thread reads); held through a whole
         # transaction so nobody sees half of one.
@@ -205,8 +208,13 @@ class Store:
         read_only: bool = False,
         user: str | None = None,
         keep_backups: int = 10,
+        validator: Callable[[dict], Any] | None = None,
     ) -> "Store":
         """Open (or create) the ledger at ``path``.
+
+        ``validator`` (the ledger's ``decode_records``) decides what a good file is beyond parsing:
+        a file it refuses is never backed up (a copy is set aside outside the rotation instead) and
+        its error is raised; what it returns for the opened file is kept for ``take_validated``.
 
         Writable: takes the single-writer lock (``StoreLocked`` if another program has it), creates
         a missing file (and its folders), backs up the file if it changed since the newest backup and
@@ -214,6 +222,7 @@ class Store:
         empty view. ``StoreCorrupt`` if the file cannot be read, ``StoreError`` if it is too new.
         """
         store = cls._new(path, read_only=read_only, user=user, keep_backups=keep_backups)
+        store.validator = validator
         if read_only:
             store._load(initial=True)
             return store
@@ -227,13 +236,15 @@ class Store:
         return store
 
     @classmethod
-    def open_for_restore(cls, path: str | Path, *, user: str | None = None, keep_backups: int = 10) -> "Store":
+    def open_for_restore(cls, path: str | Path, *, user: str | None = None, keep_backups: int = 10,
+                         validator: Callable[[dict], Any] | None = None) -> "Store":
         """Open writable even if the file cannot be read, so that ``restore`` can repair it.
 
         If the file is corrupt (or too new), every method except ``restore``, ``backups``,
         ``lock_owner`` and ``close`` raises the error ``open`` would have raised.
         """
         store = cls._new(path, read_only=False, user=user, keep_backups=keep_backups)
+        store.validator = validator
         store._acquire_lock()
         try:
             store._load(initial=True)
@@ -383,20 +394,54 @@ class Store:
             AUDIT: {},
         }
 
-    def _newest_good_backup(self) -> Path | None:
-        """The newest backup that parses (a copy of a corrupt file must not be recommended)."""
+    def take_validated(self) -> Any:
+        """What the validator returned for the file as opened (once; None afterwards)."""
+        value, self._validated = self._validated, None
+        return value
+
+    def _set_aside(self, raw: bytes) -> Path | None:
+        """Keep a copy of a file that does not load, under its own name outside the rotation (never
+        deleted: the clerk's latest typing may be in it), unless the newest such copy is the same."""
+        try:
+            self.backup_dir.mkdir(parents=True, exist_ok=True)
+            copies = sorted(self.backup_dir.glob("broken-*.json"), reverse=True)
+            if copies and read_bytes(copies[0]) == raw:
+                return copies[0]
+            target = self.backup_dir / f"broken-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.json"
+            atomic_write(target, raw)
+            return target
+        except OSError:
+            return None
+
+    def _loads_fully(self, raw: bytes) -> str:
+        """Why the file ``raw`` would not open as a ledger ("" when it would)."""
+        try:
+            data, _ = self._ingest(parse(raw))
+            if self.validator is not None:
+                self.validator(data)
+        except Unreadable as err:
+            return err.reason
+        except StoreError as err:
+            return str(err)
+        return ""
+
+    def _newest_good_backup(self, skipped: list[tuple[Path, str]] | None = None) -> Path | None:
+        """The newest backup that fully loads (a copy of a broken file must not be recommended);
+        the ones passed over, with why, go to ``skipped``."""
         for b in self.backups():
             raw = None
             with contextlib.suppress(OSError):
                 raw = read_bytes(b)
-            if raw is None:
-                continue
-            try:
-                parse(raw)
-            except Unreadable:
-                continue
-            return b
+            why = "无法读取" if raw is None else self._loads_fully(raw)
+            if not why:
+                return b
+            if skipped is not None:
+                skipped.append((b, why))
         return None
+
+    def _backup_hint(self) -> str | None:
+        good = self._newest_good_backup()
+        return str(good) if good is not None else None
 
     def _corrupt(self, reason: str) -> StoreCorrupt:
         backup = self._newest_good_backup()
@@ -433,6 +478,16 @@ class Store:
             self._data = data
             return
         data, migrated_from = self._ingest(data)
+        if self.validator is not None:
+            try:
+                self._validated = self.validator(data)
+            except StoreCorrupt as err:
+                if not self.read_only:
+                    self._set_aside(raw)
+                err.backup = err.backup or self._backup_hint()
+                if err.backup:
+                    err.message = err.args[0] + f"最新的完好备份是 {err.backup}。"
+                raise
         if migrated_from is None:
             if initial and not self.read_only:
                 self._backup_if_changed(raw, "open")
@@ -934,13 +989,21 @@ class Store:
             raise StoreError(f"账本文件 {self.path} 不见了（可能被移动或删除）。")
         return raw
 
-    def _backup_if_changed(self, raw: bytes, label: str) -> Path | None:
+    def _backup_if_changed(self, raw: bytes, label: str, protect: Path | None = None) -> Path | None:
         newest = self.backups()
         if newest:
             with contextlib.suppress(OSError):
                 if read_bytes(newest[0]) == raw:
                     return None
-        return self._write_backup(raw, label)
+        return self._write_backup(raw, label, protect)
+
+    def _just_restored(self) -> bool:
+        """The file is a backup restored just now, with no change since (its last entry is the restore)."""
+        audit = self._data.get(AUDIT) or {}
+        if not audit or self._broken is not None:
+            return False
+        last = audit[max(audit, key=int)]
+        return str(last.get("summary", "")).startswith("从备份恢复：")
 
     def _write_backup(self, raw: bytes, label: str, protect: Path | None = None) -> Path:
         clean = re.sub(r"[^\w-]+", "_", label).strip("_")[:40] or "backup"
@@ -975,9 +1038,12 @@ class Store:
 
     def _find_backup(self, backup: str | Path | None) -> Path:
         if backup is None:
-            good = self._newest_good_backup()
+            self.skipped_backups = []
+            good = self._newest_good_backup(self.skipped_backups)
             if good is None:
-                raise NotFound(f"没有找到账本 {self.path.name} 的可用备份。")
+                raise NotFound(f"没有找到账本 {self.path.name} 的可用备份"
+                               + (f"（{len(self.skipped_backups)}个备份都无法完整读取）。" if self.skipped_backups
+                                  else "。"))
             return good
         p = Path(backup).expanduser()
         if not p.is_absolute() and not p.exists():
@@ -1016,13 +1082,20 @@ class Store:
                 ) from err
             try:
                 data, _ = self._ingest(data)
+                if self.validator is not None:
+                    self.validator(data)
             except StoreCorrupt as err:
                 raise StoreCorrupt(
-                    f"备份文件 {source.name} 已损坏，不能用来恢复。账本没有被改动。", backup=str(source)
+                    f"备份文件 {source.name} 不能用来恢复：{err}账本没有被改动。", backup=str(source)
                 ) from err
             current = read_bytes(self.path)
-            if current is not None:
-                self._write_backup(current, "pre-restore", protect=source)
+            if current is not None and (self._broken is not None or self._loads_fully(current)):
+                self._set_aside(current)  # broken: kept aside, it must not push a good backup out
+            elif current is not None and not self._just_restored():
+                # Not backed up again when it is a backup just restored and not changed since (trying
+                # backups one after another must not rotate out the ones still to try), nor when the
+                # newest backup holds the same bytes.
+                self._backup_if_changed(current, "pre-restore", protect=source)
             meta = data[META][META_DOC]
             meta["schema"] = type(self).SCHEMA_VERSION
             if self._broken is None:

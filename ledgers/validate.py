@@ -334,7 +334,7 @@ def normalize_phone(s: str, field: str = PHONE_FIELD) -> str:
     digits = text.replace("-", "")
     if _MOBILE.fullmatch(digits):
         return digits
-    if digits.isdigit() and digits.startswith("0"):
+    if digits.isdigit() and digits.startswith("0") and len(digits) >= 2:
         first = text.split("-", 1)[0]
         if "-" in text and _AREA.fullmatch(first):
             area, local = first, digits[len(first):]

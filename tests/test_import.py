@@ -423,3 +423,43 @@ def test_cli_import_and_export(tmp_path: Path) -> None:
     assert r.exit_code == 0 and "从Excel导入：ok.xlsx" in r.output
     r = invoke("export", "xlsx", "-o", str(tmp_path / "out.xlsx"))
     assert r.exit_code == 0 and (tmp_path / "out.xlsx").exists() and "已隐去" in r.output
+
+
+# ---------------------------------------------------------------- found by a second reader
+
+
+def test_a_number_written_differently_is_no_change(ledger: Ledger, tmp_path: Path) -> None:
+    a = ledger.save_village(Village("青山村"))
+    roster.enlist(ledger, Cadre("李明", id_number=ID_MALE_1990, phone="13812345678"),
+                  Posting(0, a.id, arrival=date(2025, 9, 1), status=SecretaryStatus.ACTIVE))
+    rows = [["姓名", "身份证号", "驻村", "到村时间", "联系电话"],
+            ["李明", ID_MALE_1990.lower(), "青山村", "2025-09-01", "138-1234-5678"]]
+    seq = ledger.audit(1)[0].seq
+    report = run(xlsx(tmp_path / "r.xlsx", rows), ledger)
+    assert (report.updated, report.unchanged, report.committed) == (0, 1, False)
+    assert ledger.audit(1)[0].seq == seq  # nothing for Ctrl+Z to take back
+
+
+def test_our_own_masked_export_reimported_into_the_same_ledger_changes_nothing(demo_ledger: Ledger,
+                                                                               tmp_path: Path) -> None:
+    path = write_ledger(demo_ledger, tmp_path / "台账.xlsx")  # masked: IDs identify nobody
+    before = demo_ledger.store.path.read_bytes()
+    report = run(path, demo_ledger)
+    assert not report.committed and (report.added, report.updated) == (0, 0)
+    # Only the demo's deliberate conflict (one cadre in two villages) is refused, as no entry path takes it.
+    assert all("东风村" in r.reason or "青山村" in r.reason for r in report.rejected), report.rejected
+    assert demo_ledger.store.path.read_bytes() == before
+
+
+def test_odd_cells_are_refused_not_crashing(ledger: Ledger, tmp_path: Path) -> None:
+    ledger.save_village(Village("青山村"))
+    rows = [["村名", "人口"], ["石桥村", "inf"], ["长安村", 1e20]]
+    report = run(xlsx(tmp_path / "v.xlsx", rows), ledger)
+    assert len(report.rejected) == 2 and all("不是有效的" in r.reason for r in report.rejected)
+    from ledgers.sheets import cell_int
+
+    with pytest.raises(FieldError):
+        cell_int(float("nan"), "人口")
+    people = [["姓名", "驻村", "联系电话", "状态"], ["王芳", "青山村", "0", "拟选派"]]
+    report = run(xlsx(tmp_path / "p.xlsx", people), ledger)
+    assert "不是有效的电话号码" in report.rejected[0].reason

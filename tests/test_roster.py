@@ -314,3 +314,49 @@ def test_migration_merges_rows_of_one_person_and_keeps_rows_without_a_village(tm
     assert out["postings"]["2"]["village_id"] == 5 and out["postings"]["2"]["cadre_id"] == 1  # the slot's village
     assert "3" not in out["postings"] and "拟选派" in out["cadres"]["2"]["note"]
     assert out["assignments"] == {} and out["_meta"]["1"]["next_id"]["postings"] == 4
+
+
+# ---------------------------------------------------------------- found by a second reader
+
+
+def test_a_village_is_taken_by_a_first_secretary_arriving_later_too(ledger: Ledger, people: dict) -> None:
+    # 李明 serves 青山村 since 2025-09-01: a second one dated before that would overlap him.
+    with pytest.raises(ValidationErrors) as exc:
+        roster.enlist(ledger, Cadre("王芳"), Posting(0, people["a"].id, arrival=date(2025, 1, 1), status=F.ACTIVE))
+    assert "李明仍在岗" in errors_of(exc)["驻村"]
+    planned = roster.enlist(ledger, Cadre("周红"), Posting(0, people["a"].id, arrival=date(2025, 6, 1)))
+    with pytest.raises(TransitionRefused):
+        roster.move(ledger, planned.id, F.ACTIVE, PostingInput())  # dated by its planned arrival
+
+
+def test_an_arrival_before_2000_is_refused_by_the_step_itself(ledger: Ledger, people: dict) -> None:
+    e = roster.enlist(ledger, Cadre("王芳", birth=date(1990, 1, 1)), Posting(0, people["b"].id))
+    with pytest.raises(TransitionRefused) as exc:
+        roster.move(ledger, e.id, F.ACTIVE, PostingInput(on=date(1999, 5, 1)))
+    assert "到村时间" in str(exc.value)
+    assert roster.posting_entry(ledger, e.id).status == F.PROPOSED
+
+
+def test_grades_need_an_arrival_and_absences_a_bound(ledger: Ledger, people: dict) -> None:
+    with pytest.raises(ValidationErrors) as exc:
+        roster.enlist(ledger, Cadre("王芳"), Posting(0, people["b"].id, assessments={2025: Grade.COMPETENT}))
+    assert errors_of(exc)["年度考核"] == "尚未到村，没有可考核的年度"
+    with pytest.raises(ValidationErrors) as exc:
+        roster.enlist(ledger, Cadre("王芳"), Posting(0, people["b"].id, arrival=date(2025, 1, 1), status=F.ACTIVE,
+                                                    assessments={2025: Grade.INCOMPETENT}, absences={2025: 400}))
+    assert errors_of(exc)["2025年无故不在岗次数"] == "不能超过366"
+
+
+def test_migration_keeps_the_latest_stays_details_and_tolerates_rows_without_an_id() -> None:
+    from ledgers.migrations import _split_first_secretaries
+
+    old = dict(name="李明", id_number=ID_MALE_1990, status="期满离任", village_id=1, arrival="2020-01-01",
+               phone="13800000001", history=[{"on": "2022-01-02", "from_status": "期满待轮换", "to_status": "期满离任"}])
+    now = dict(name="李明", id_number=ID_MALE_1990.replace("1", "１", 1), status="在岗", village_id=2,
+               arrival="2025-01-01", phone="13800000002", history=[])
+    data = {"_meta": {"1": {"schema": 1, "next_id": {"secretaries": 9}}},
+            "secretaries": {"1": now, "8": {**old, "id": 8}}, "assignments": {}}
+    out = _split_first_secretaries(data)
+    (cadre,) = out["cadres"].values()
+    assert cadre["phone"] == "13800000002"  # the stay in force, though entered first
+    assert out["postings"]["1"]["cadre_id"] == out["postings"]["8"]["cadre_id"] == cadre["id"]

@@ -497,8 +497,9 @@ def test_corrupt_file_is_refused_and_never_overwritten(path: Path, damage: str) 
         assert s.count("villages") == 2
     with Store.open(path) as s:
         assert [r["name"] for r in s.all("villages")] == ["青山村", "石桥村"]
-        # The damaged file was kept as a pre-restore backup, but is never recommended.
-        assert any(b.read_bytes() == damaged for b in s.backups())
+        # The damaged file is kept aside, outside the rotation: never recommended, never rotated out.
+        assert not any(b.read_bytes() == damaged for b in s.backups())
+        assert any(b.read_bytes() == damaged for b in s.backup_dir.glob("broken-*.json"))
 
 
 def test_corrupt_file_without_backups(path: Path) -> None:

@@ -342,6 +342,9 @@ class LedgerApp(App[int]):
         if self.opening:
             self.notify("正在打开账本，请稍候再撤销。", markup=False)
             return
+        if getattr(self.screen, "running", False):  # an import (or export) at work: it is one change
+            self.notify("正在导入，请等它完成后再撤销。", markup=False)
+            return
         if self.ledger is None:
             return
         if self.ledger.read_only:

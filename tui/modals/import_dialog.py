@@ -168,6 +168,10 @@ class ImportScreen(ModalScreen[bool]):
         except OSError as err:
             self.post_message(self.Finished(None, dry_run, None, f"无法写入未导入行报告：{err.strerror or err}"))
             return
+        except Exception as err:  # noqa: BLE001 - the dialog must never stay "running"; nothing was kept
+            self.post_message(self.Finished(None, dry_run, None,
+                                            f"导入时出错，账本没有改动：{type(err).__name__}: {err}"))
+            return
         self.post_message(self.Finished(report, dry_run, rejections))
 
     def on_import_screen_progressed(self, message: Progressed) -> None:
@@ -188,9 +192,9 @@ class ImportScreen(ModalScreen[bool]):
             lines.append(f"试导入（账本未改动）：{report.summary()}")
             lines.append("确认导入请按 Ctrl+S；导入后可按 Ctrl+Z 撤销。" if report.changed else "没有需要导入的变化。")
         else:
-            self.imported = self.imported or report.changed
-            lines.append(("已导入：" if report.changed else "导入完成，账本没有变化：") + report.summary())
-            if report.changed:
+            self.imported = self.imported or report.committed
+            lines.append(("已导入：" if report.committed else "导入完成，账本没有变化：") + report.summary())
+            if report.committed:
                 lines.append("本次导入是一次修改，按 Esc 关闭后可按 Ctrl+Z 撤销。")
                 self.app.ledger_changed()  # type: ignore[attr-defined]
             self.checked = None

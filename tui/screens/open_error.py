@@ -16,17 +16,13 @@ from ledgers.errors import LedgerError, StoreCorrupt
 
 
 def restore_newest_backup(db_path: Path) -> Path:
-    """Restore ``db_path`` from its newest backup without opening the damaged file; returns the backup."""
+    """Restore ``db_path`` from its newest backup that fully loads, without opening the damaged file
+    (which is kept aside); returns the backup."""
+    from ledgers.ledger import decode_records
     from ledgers.store import Store
 
-    opener = getattr(Store, "open_for_restore", None)
-    if opener is None:
-        raise LedgerError("当前版本无法在程序内恢复，请在命令行运行：dangjian restore")
-    store = opener(db_path)
-    try:
+    with Store.open_for_restore(db_path, validator=decode_records) as store:
         return Path(store.restore(None))
-    finally:
-        store.close()
 
 
 class OpenErrorScreen(Screen[None]):
