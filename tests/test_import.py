@@ -460,6 +460,6 @@ def test_odd_cells_are_refused_not_crashing(ledger: Ledger, tmp_path: Path) -> N
 
     with pytest.raises(FieldError):
         cell_int(float("nan"), "人口")
-    people = [["姓名", "驻村", "联系电话", "状态"], ["王芳", "青山村", "0", "拟选派"]]
+    people = [["姓名", "派出单位", "驻村", "联系电话", "状态"], ["王芳", "县委办", "青山村", "0", "拟选派"]]
     report = run(xlsx(tmp_path / "p.xlsx", people), ledger)
     assert "不是有效的电话号码" in report.rejected[0].reason
