@@ -502,17 +502,28 @@ class Ledger:
         return active[-1] if active else None
 
     def new_case(self, village_id: int, year: int | None = None, batch: str = "", *,
-                 problem_summary: str = "", relapse_of: int | None = None) -> RectificationCase:
+                 problem_summary: str = "", relapse_of: int | None = None,
+                 listed_on: date | None = None) -> RectificationCase:
+        """List a village for screening (拟认定). ``listed_on``: the day it was listed, when the clerk
+        enters it later (every later date of the case is on or after it); today by default."""
         v = self.village(village_id)
         current = self.active_case(village_id)
         if current is not None:
             raise LedgerError(f"{v.name}已有未结束的整顿案卷（{current.year}年，{current.state.value}），不能重复列入。")
         year = year or self.today.year
+        errors = []
         if not 2000 <= year <= 2100:
-            raise ValidationErrors([FieldError("年度", f"{year}不是合理的年度")])
+            errors.append(FieldError("年度", f"{year}不是合理的年度"))
+        listed_on = listed_on or self.today
+        if listed_on > self.today:
+            errors.append(FieldError("列入日期", "不能晚于今天"))
+        elif listed_on.year < 2000:
+            errors.append(FieldError("列入日期", "不能早于2000年"))
+        if errors:
+            raise ValidationErrors(errors)
         c = RectificationCase(village_id, year, clean_text(batch) or f"{year}年", problem_summary=clean_text(
             problem_summary, multiline=True), relapse_of=relapse_of)
-        c.history.append(workflow.Transition(self.today, None, CaseState.CANDIDATE, self.user, "列入拟认定名单"))
+        c.history.append(workflow.Transition(listed_on, None, CaseState.CANDIDATE, self.user, "列入拟认定名单"))
         return self._save("cases", c, f"列入软弱涣散排查：{v.name}（{year}年）")
 
     def save_case(self, c: RectificationCase) -> RectificationCase:
@@ -616,6 +627,15 @@ class Ledger:
             errors.append(FieldError("完成日期", "不能晚于今天"))
         if task.waived and not task.waive_note:
             errors.append(FieldError("免于整改说明", "免于整改须写明理由"))
+        # A case's dates run forward from its listing: no deadline before the identification (or
+        # the listing), no task done before the case was listed.
+        since = c0.identified_on or (c0.history[0].on if c0.history else None)
+        if task.deadline and since and task.deadline < since:
+            what = "认定" if c0.identified_on else "列入排查"
+            errors.append(FieldError("完成时限", f"不能早于{what}的日期（{since.isoformat()}）"))
+        listed = c0.history[0].on if c0.history else None
+        if task.done_on and listed and task.done_on < listed:
+            errors.append(FieldError("完成日期", f"不能早于列入排查的日期（{listed.isoformat()}）"))
         if errors:
             raise ValidationErrors(errors)
 
@@ -667,6 +687,9 @@ class Ledger:
             raise ValidationErrors([FieldError("推进情况", "不能为空")])
         if report.on > self.today:
             raise ValidationErrors([FieldError("日期", "不能晚于今天")])
+        listed = self.case(case_id).history[0].on if self.case(case_id).history else None
+        if listed and report.on < listed:
+            raise ValidationErrors([FieldError("日期", f"不能早于列入排查的日期（{listed.isoformat()}）")])
         report.who = report.who or self.user
         return self._edit_case(case_id, "记录推进情况", lambda c: c.progress.append(report))
 
@@ -694,10 +717,20 @@ class Ledger:
             errors.append(FieldError("回头看", "只有巩固提升期或已归档的案卷才能录入回头看"))
         if r.on > self.today:
             errors.append(FieldError("日期", "不能晚于今天"))
+        if c.signed_off_on and r.on < c.signed_off_on:
+            errors.append(FieldError("日期", f"不能早于销号日期（{c.signed_off_on.isoformat()}）"))
         if errors:
             raise ValidationErrors(errors)
         r.who = r.who or self.user
-        return self._edit_case(case_id, "录入回头看" + ("（已反弹）" if r.relapsed else ""), lambda c: c.reviews.append(r))
+        if not r.relapsed:
+            return self._edit_case(case_id, "录入回头看", lambda c: c.reviews.append(r))
+        # A review that finds the village relapsed is the relapse: recorded and moved as one change,
+        # undone by one Ctrl+Z (the case must not stay in 巩固提升 with an 已反弹 review).
+        with self.transaction(f"录入回头看（已反弹）并认定反弹：{self.village_name(c.village_id)}"):
+            self._edit_case(case_id, "录入回头看（已反弹）", lambda c: c.reviews.append(r))
+            moved, _ = self.move_case(case_id, CaseState.RELAPSED,
+                                      workflow.CaseInput(on=r.on, who=r.who, reason=r.finding))
+        return moved
 
     def open_cases_of_batch(self, year: int) -> list[RectificationCase]:
         """Closing a batch: cases of ``year`` that are still open (not signed off, archived or ended)."""

@@ -183,7 +183,10 @@ def check_case(c: RectificationCase, to: CaseState, i: CaseInput, today: date, s
         return Verdict([f"当前阶段“{c.state.value}”不能直接转为“{to.value}”（可转为：{allowed}）"], [])
     verdict = entry[1](c, i, today, s)
     last = c.last_step
-    if i.on is not None and last is not None and i.on < last.on:
+    listed = c.history[0].on if c.history else None
+    if i.on is not None and last is None and listed is not None and i.on < listed:
+        verdict = Verdict(verdict.missing + [f"日期不能早于列入排查的日期（{listed.isoformat()}）"], verdict.warnings)
+    elif i.on is not None and last is not None and i.on < last.on:
         # Steps happen in order: a date before the previous step would also let later guards be
         # dodged (signing off "before" the acceptance, archiving a consolidation that never ran).
         verdict = Verdict(verdict.missing + [f"日期不能早于上一步“{last.to_state.value}”的日期（{last.on.isoformat()}）"],

@@ -327,7 +327,7 @@ def test_move_with_unknown_situation_code(ledger: Ledger, people: dict) -> None:
 
 def consolidating_case(led: Ledger, village_id: int, reviews: list[Review]) -> int:
     """A case walked to 巩固提升 with the given reviews, on a ledger whose today is TODAY."""
-    c = led.new_case(village_id, 2025)
+    c = led.new_case(village_id, 2025, listed_on=date(2025, 2, 20))
     led.move_case(c.id, C.IDENTIFIED, CaseInput(on=date(2025, 3, 1), situations=["S02"]))
     led.save_task(c.id, task(1, deadline=date(2025, 6, 1)))
     led.move_case(c.id, C.RECTIFYING, CaseInput(on=date(2025, 3, 10)))
@@ -343,10 +343,11 @@ def consolidating_case(led: Ledger, village_id: int, reviews: list[Review]) -> i
 
 def test_relapse_opens_a_linked_case(ledger: Ledger, people: dict) -> None:
     vid = people["a"].id
-    cid = consolidating_case(ledger, vid, [Review(date(2026, 10, 1), "书记长期不在岗，班子又不团结", relapsed=True)])
+    cid = consolidating_case(ledger, vid, [])
     n = len(ledger.audit())
-    old, _ = ledger.move_case(cid, C.RELAPSED, CaseInput(who="冯建华"))
-    assert len(ledger.audit()) == n + 1  # the relapse and the new case are one change
+    # A review that finds the village relapsed is the relapse: review, relapse and new case, one change.
+    old = ledger.add_review(cid, Review(date(2026, 10, 1), "书记长期不在岗，班子又不团结", relapsed=True, who="冯建华"))
+    assert len(ledger.audit()) == n + 1
     new = ledger.active_case(vid)
     assert new is not None and new.id != cid
     assert (old.state, old.relapsed_into) == (C.RELAPSED, new.id)
@@ -355,8 +356,9 @@ def test_relapse_opens_a_linked_case(ledger: Ledger, people: dict) -> None:
     assert new.history[0].to_state == C.CANDIDATE and "2025年案卷反弹" in new.history[0].reason
     assert new.history[0].who == "冯建华"
     assert reopened(ledger.store.path)["cases"] == [to_dict(c) for c in ledger.cases()]
-    ledger.undo()
+    ledger.undo()  # one Ctrl+Z: back in 巩固提升, without the 已反弹 review
     assert ledger.case(cid).state == C.CONSOLIDATING and len(ledger.cases()) == 1
+    assert ledger.case(cid).reviews == []
 
 
 def test_relapse_from_archive_with_a_reason(ledger: Ledger, people: dict) -> None:

@@ -42,10 +42,12 @@ def date_field(label: str, *, required: bool = True, not_after: date | None = No
 
 
 def last_step(c: RectificationCase) -> tuple[date, str] | None:
-    """The date and stage of the case's last step (the listing itself is not a step): a later step
+    """The date and stage of the case's last step, or its listing before any step: a later step
     cannot be dated before it (``workflow.check_case``)."""
     step = c.last_step
-    return (step.on, f"上一步“{step.to_state.value}”的日期") if step else None
+    if step is None:  # the first step: not before the listing
+        return (c.history[0].on, "列入排查的日期") if c.history else None
+    return step.on, f"上一步“{step.to_state.value}”的日期"
 
 
 def year_field(label: str) -> Parser:

@@ -10,7 +10,7 @@ from typing import Any
 from ledgers.models import RectificationCase
 
 from ..widgets.form import FormField, FormScreen
-from .case_fields import year_field
+from .case_fields import date_field, year_field
 
 
 class CaseNewFormScreen(FormScreen[RectificationCase]):
@@ -25,13 +25,17 @@ class CaseNewFormScreen(FormScreen[RectificationCase]):
         return f"列入软弱涣散排查（拟认定）：{ledger.village_name(self.village_id)}"
 
     def form_fields(self) -> list[FormField]:
-        year = self.app.ledger.today.year  # type: ignore[attr-defined]
+        today = self.app.ledger.today  # type: ignore[attr-defined]
+        year = today.year
         return [
             FormField("year", "年度", year_field("年度"), str(year)),
+            FormField("listed_on", "列入日期", date_field("列入日期", not_after=today), today.isoformat(),
+                      help="补录以前列入的案卷时改为当时的日期：以后各步的日期都不能早于它"),
             FormField("batch", "批次", None, "", placeholder=f"留空则为“{year}年”", help="如：2026年第一批"),
             FormField("problem_summary", "主要问题", None, "", placeholder="排查发现的主要问题（可稍后补充）"),
         ]
 
     def save(self, values: dict[str, Any]) -> RectificationCase:
         return self.app.ledger.new_case(  # type: ignore[attr-defined]
-            self.village_id, values["year"], values["batch"], problem_summary=values["problem_summary"])
+            self.village_id, values["year"], values["batch"], problem_summary=values["problem_summary"],
+            listed_on=values["listed_on"])
