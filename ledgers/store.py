@@ -489,7 +489,9 @@ class Store:
                     err.message = err.args[0] + f"最新的完好备份是 {err.backup}。"
                 raise
         if migrated_from is None:
-            if initial and not self.read_only:
+            if initial and not self.read_only and not self._just_restored(data):
+                # (A backup just restored is in the rotation already: opening it again, as the next
+                # ``restore`` does, must not push out the backups the clerk is about to try.)
                 self._backup_if_changed(raw, "open")
             self._data = data
             self._storage.adopt(data)
@@ -949,14 +951,28 @@ class Store:
             with self._outer(f"撤销：{target.get('summary', '')}", detail) as txn:
                 txn.undo_of = target["seq"]
                 txn.force_entry = True
-                for c in reversed(target["changes"]):
-                    collection, key, before = c["collection"], str(c["id"]), c.get("before")
-                    table = self._table_for_write(txn, collection)
-                    txn.journal.append((collection, key, table.get(key)))
-                    if before is None:
-                        table.pop(key, None)
-                    else:
-                        table[key] = json_copy(before)
+                try:
+                    for c in reversed(target["changes"]):
+                        collection, key, before = c["collection"], str(c["id"]), c.get("before")
+                        _check_collection(collection)
+                        table = self._table_for_write(txn, collection)
+                        txn.journal.append((collection, key, table.get(key)))
+                        if before is None:
+                            table.pop(key, None)
+                        elif not isinstance(before, dict):
+                            raise TypeError("before")
+                        else:
+                            table[key] = json_copy(before)
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    raise StoreError(f"修改记录#{target.get('seq')}（{target.get('summary', '')}）已损坏，"
+                                     "无法撤销。账本没有改动。") from None
+                if self.validator is not None:
+                    # What the undo would leave must load: a hand-damaged entry must not turn a good
+                    # file into one that no longer opens. (The ledger reuses the decoded records.)
+                    try:
+                        self._validated = self.validator(self._data)
+                    except StoreCorrupt as err:
+                        raise StoreError(f"撤销后账本将无法读取（{err}），已放弃撤销，账本没有改动。") from None
                 audit = self._data[AUDIT]
                 seq_key = str(target["seq"])
                 txn.journal.append((AUDIT, seq_key, target))
@@ -997,9 +1013,9 @@ class Store:
                     return None
         return self._write_backup(raw, label, protect)
 
-    def _just_restored(self) -> bool:
+    def _just_restored(self, data: dict[str, Any] | None = None) -> bool:
         """The file is a backup restored just now, with no change since (its last entry is the restore)."""
-        audit = self._data.get(AUDIT) or {}
+        audit = (data if data is not None else self._data).get(AUDIT) or {}
         if not audit or self._broken is not None:
             return False
         last = audit[max(audit, key=int)]

@@ -234,3 +234,105 @@ def test_demo_force_is_one_change_and_one_undo(tmp_path: Path) -> None:
         assert led.find_village("自己的村") is None
         led.undo()
         assert led.find_village("自己的村") is not None and len(led.villages()) == 26
+
+
+# ---------------------------------------------------------------- 1, 2, 5: recovery
+
+
+def _damage(path: Path, collection: str, field: str, value: object, rid: str | None = None) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    table = data[collection]
+    rec = table[rid] if rid else next(iter(table.values()))
+    rec[field] = value
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _backed_up_demo(tmp_path: Path, opens: int = 3) -> Path:
+    """A demo ledger with a few good backups (each open after a change backs the file up)."""
+    db = tmp_path / "l.json"
+    with Ledger.open(db, today=TODAY) as led:
+        from ledgers.demo import load_demo
+
+        load_demo(led)
+    for n in range(opens):
+        with Ledger.open(db, today=TODAY) as led:
+            led.save_village(Village(f"新村{n}"))
+    return db
+
+
+@pytest.mark.parametrize(("collection", "field", "value", "words"), [
+    ("villages", "org_term_start", "2024-13-01", "不是有效的日期"),
+    ("villages", "population", "很多", "不是整数"),
+    ("cases", "state", "办完了", "不是可选的值"),
+    ("villages", "name", None, ""),
+])
+def test_a_record_that_does_not_load_is_named_and_never_backed_up(tmp_path: Path, collection: str, field: str,
+                                                                   value: object, words: str) -> None:
+    db = _backed_up_demo(tmp_path)
+    folder = Path(str(db) + ".backups")
+    good = sorted(folder.glob("2*.json"))
+    if value is None:
+        data = json.loads(db.read_text(encoding="utf-8"))
+        del next(iter(data[collection].values()))[field]
+        db.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    else:
+        _damage(db, collection, field, value)
+    damaged = db.read_bytes()
+    for command in (["check"], ["lookup", "qsc"], ["log"], ["undo"], ["backup"], ["demo", "--force"]):
+        r = run(db, *command)
+        out = r.output
+        assert "Traceback" not in out, out
+        if command == ["check"]:
+            assert r.exit_code == 1 and f"{collection}#" in out  # an integrity error, not a crash
+        else:
+            assert r.exit_code == 2 and "无法读取" in out and collection in out and field in out, out
+            assert words in out
+    assert db.read_bytes() == damaged
+    assert sorted(folder.glob("2*.json")) == good  # the rotation holds only files that load
+    assert [p.read_bytes() for p in folder.glob("broken-*.json")] == [damaged]  # set aside once
+    r = run(db, "restore")
+    assert r.exit_code == 0 and good[-1].name in r.output
+    assert run(db, "check").exit_code == 0 or "“四个一”冲突" in run(db, "check").output
+    with Ledger.open(db, today=TODAY) as led:  # the last good state: backed up when it was last opened
+        assert led.find_village("新村1") is not None
+
+
+def test_restore_skips_backups_that_do_not_load_and_says_why(tmp_path: Path) -> None:
+    db = _backed_up_demo(tmp_path)
+    folder = Path(str(db) + ".backups")
+    newest = sorted(folder.glob("2*.json"))[-1]
+    _damage(newest, "villages", "org_term_start", "2024-13-01")  # a backup damaged by hand
+    _damage(db, "villages", "population", "很多")
+    r = run(db, "restore")
+    assert r.exit_code == 0 and f"跳过备份 {newest.name}" in r.output and "不是有效的日期" in r.output
+    assert newest.name not in r.output.splitlines()[-1]
+
+
+def test_trying_backups_one_after_another_keeps_every_one_of_them(tmp_path: Path) -> None:
+    db = _backed_up_demo(tmp_path, opens=6)
+    folder = Path(str(db) + ".backups")
+    backups = sorted(folder.glob("2*.json"), reverse=True)
+    assert len(backups) >= 5
+    for b in backups:  # newest first, as a clerk looks for the last good state
+        assert run(db, "restore", b.name).exit_code == 0
+        assert b.exists()
+    assert all(b.exists() for b in backups)
+
+
+def test_undo_of_a_damaged_audit_entry_writes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "l.json"
+    with Ledger.open(db, today=TODAY) as led:
+        led.save_village(Village("青山村", population=100))
+        led.save_village(Village("青山村", population=200, id=led.find_village("青山村").id))
+    data = json.loads(db.read_text(encoding="utf-8"))
+    last = data["_audit"][max(data["_audit"], key=int)]
+    last["changes"][0]["before"]["population"] = "一百"  # undo would write this back
+    db.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    before = db.read_bytes()
+    r = run(db, "undo")
+    assert r.exit_code == 2 and "已放弃撤销" in r.output and "Traceback" not in r.output
+    assert db.read_bytes() == before
+    last["changes"] = "garbage"
+    db.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    r = run(db, "undo")  # (a log entry of the wrong shape is refused when the file is opened)
+    assert r.exit_code == 2 and "损坏" in r.output and db.read_bytes() != before

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Checkbox, Input, SelectionList, Static
+from textual.widgets import Checkbox, SelectionList, Static
 
 from ledgers.ledger import Ledger
 from ledgers.models import AcceptanceResult, CaseState, TaskStatus, Village
