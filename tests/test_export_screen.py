@@ -114,3 +114,59 @@ async def test_an_edited_body_stays_with_its_document(tmp_path: Path) -> None:
         assert "ABC" not in DocxReader(out).text()  # the 通报's edits never leak into another document
         await choose_document(pilot, "整顿工作进展情况通报")
         assert area.text.startswith("ABC为深入贯彻")
+
+
+async def test_file_names_carry_the_village_and_an_existing_file_is_not_replaced_silently(tmp_path: Path) -> None:
+    db = demo_db(tmp_path / "l.json")
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        await choose_document(pilot, "验收销号表")
+        await retype(pilot, "village", "乐平村")
+        await settle(pilot)
+        first = Path(str(app.screen.form.raw("output")))
+        assert "乐平村" in first.name and "2026年" in first.name
+        await retype(pilot, "village", "重阳村")
+        await settle(pilot)
+        second = Path(str(app.screen.form.raw("output")))
+        assert "重阳村" in second.name and second != first  # two villages, two files
+        await retype(pilot, "output", str(tmp_path / "销号.docx"))
+        (tmp_path / "销号.docx").write_bytes(b"an older form")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("n")
+        await settle(pilot)
+        assert (tmp_path / "销号.docx").read_bytes() == b"an older form"
+        assert "没有覆盖" in static_text(app, "#export-status")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert (tmp_path / "销号.docx").read_bytes() != b"an older form"
+
+
+async def test_an_edited_body_is_not_written_under_other_options(tmp_path: Path) -> None:
+    db = demo_db(tmp_path / "l.json")
+    out = tmp_path / "推进表.docx"
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        await choose_document(pilot, "整顿推进表")
+        await retype(pilot, "village", "青山村")
+        await settle(pilot)
+        await retype(pilot, "output", str(out))
+        await pilot.press("ctrl+t", "end")
+        await pilot.press(*"补充一句")
+        await pilot.press("ctrl+o")
+        await retype(pilot, "village", "河东村")  # the edited text still speaks of 青山村
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not out.exists()
+        assert "与现在的选项不一致，未写入" in static_text(app, "#export-status")
+        await pilot.press("ctrl+r")  # regenerated for 河东村: now it may be written
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert out.exists() and "河东村" in DocxReader(out).text()

@@ -76,7 +76,13 @@ async def test_duplicate_name_shown_while_typing(tmp_path: Path) -> None:
         await pilot.pause()
         error = app.screen.query_one("#error-name", Static)
         assert error.display and "已有" in str(error.content)
-        await pilot.press("escape")  # cancel: nothing written
+        await pilot.press("escape")  # a filled form asks before throwing the typing away …
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("n")  # … "no" keeps the draft …
+        await pilot.pause()
+        assert type(app.screen).__name__ == "VillageFormScreen"
+        await pilot.press("escape", "y")  # … "yes" discards it: nothing written
         await pilot.pause()
         assert type(app.screen).__name__ == "VillagesScreen"
         assert len(app.ledger.villages()) == 25

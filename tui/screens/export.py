@@ -103,6 +103,9 @@ class ExportScreen(SectionScreen):
         self.drafts: dict[str, tuple[str, str]] = {}  # kind → (generated, edited) kept when switching away
         self.written: Path | None = None
         self._typing: Timer | None = None
+        self.auto_output = ""  # the file name last filled in for the clerk
+        self.asked_scope: tuple[str, str, str] | None = None  # options of the 正文 being generated
+        self.body_scope: tuple[str, str, str] | None = None  # options the 正文 in the editor was made for
 
     # ------------------------------------------------------------ layout
 
@@ -139,8 +142,33 @@ class ExportScreen(SectionScreen):
         return SIGNOFF_RECIPIENTS if kind == "signoff" else self.ledger.settings.default_recipients
 
     def default_output(self, kind: str) -> Path:
+        """A file name that says what is in it — the document, the village and year when chosen, and
+        the day — so that two villages' 验收销号表 are never written to one file."""
         folder = Path(getattr(self.ledger_app, "db_path", Path("ledger.json"))).resolve().parent
-        return folder / f"{KINDS[kind].label.strip('“”')}-{self.ledger.today:%Y%m%d}.docx"
+        parts = [KINDS[kind].label.strip("“”")]
+        if self.is_mounted and self.query("#export-options"):
+            village, year = self.form.raw("village"), str(self.form.raw("year")).strip()
+            try:
+                vid = find_village_id(self.ledger, str(village)) if str(village).strip() else None
+            except LedgerError:
+                vid = None
+            if vid is not None:
+                parts.append(self.ledger.village_name(vid))
+            if year and year not in ("全部", "all"):
+                parts.append(f"{year}年" if year.isdigit() else year)
+        parts.append(f"{self.ledger.today:%Y%m%d}")
+        return folder / ("-".join(parts) + ".docx")
+
+    def _follow_output(self) -> None:
+        """The file name follows the document, village and year until the clerk types one."""
+        current = str(self.form.raw("output"))
+        if not current or current == self.auto_output:
+            self.auto_output = str(self.default_output(self.kind()))
+            self.form.set_raw("output", self.auto_output)
+
+    def scope(self) -> tuple[str, str, str]:
+        """What the generated 正文 speaks of: the document, the village and the year."""
+        return self.kind(), str(self.form.raw("village")).strip(), str(self.form.raw("year")).strip()
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="export-body"):
@@ -155,6 +183,7 @@ class ExportScreen(SectionScreen):
         self.query_one("#export-text").border_title = "正文（可修改；Ctrl+R 重新生成）"
         self.query_one("#export-progress", ProgressBar).display = False
         self.query_one("#field-kind").focus()
+        self.auto_output = str(self.form.raw("output"))
         self.action_preview()
 
     @property
@@ -204,10 +233,10 @@ class ExportScreen(SectionScreen):
     def _kind_changed(self) -> None:
         kind = self.kind()
         # fields the clerk has not typed in follow the document
-        for name, default in (("output", lambda k: str(self.default_output(k))), ("to", self.default_to)):
-            current = self.form.raw(name)
-            if not current or current in {default(k) for k in KINDS}:
-                self.form.set_raw(name, default(kind))
+        current = self.form.raw("to")
+        if not current or current in {self.default_to(k) for k in KINDS}:
+            self.form.set_raw("to", self.default_to(kind))
+        self._follow_output()
         if self.shown_kind and self.shown_kind != kind:
             # an edited 正文 belongs to its document: keep it aside, bring back the new one's draft
             if self.edited:
@@ -229,6 +258,8 @@ class ExportScreen(SectionScreen):
 
     @on(Input.Changed, "#field-year, #field-village, #field-title")
     def _scope_typed(self) -> None:
+        if self.is_mounted and self.auto_output:
+            self._follow_output()
         if self._typing is not None:
             self._typing.stop()
         self._typing = self.set_timer(REGENERATE_AFTER, self._maybe_regenerate)
@@ -252,6 +283,7 @@ class ExportScreen(SectionScreen):
 
     def action_preview(self) -> None:
         self._status("正在生成正文…")
+        self.asked_scope = self.scope()
         self.generate(self.kind(), self.lenient_options())
 
     def action_edit_body(self) -> None:
@@ -278,11 +310,31 @@ class ExportScreen(SectionScreen):
             self.form.show_errors(err)
             return
         kind = LABELS[values["kind"]]
-        bar = self.query_one("#export-progress", ProgressBar)
-        bar.display = True
-        bar.update(progress=0)
-        self._status("正在生成…")
-        self.write_document(kind, self.options(values, with_body=True), values["output"])
+        if self.edited and self.body_scope is not None and self.body_scope[1:] != self.scope()[1:]:
+            # The edited text speaks of the village and year it was generated for: written under
+            # another title it would make a document whose title and body disagree.
+            self._status("正文是按之前的村和年度生成后修改的，与现在的选项不一致，未写入。请按 Ctrl+R 按现在的选项"
+                         "重新生成（会替换修改），或把村和年度改回去。", error=True)
+            return
+        output: Path = values["output"]
+
+        def go(confirmed: bool | None = True) -> None:
+            if not confirmed:
+                self._status("未写入：没有覆盖已有的文件。可以修改“保存为”的文件名。")
+                return
+            bar = self.query_one("#export-progress", ProgressBar)
+            bar.display = True
+            bar.update(progress=0)
+            self._status("正在生成…")
+            self.write_document(kind, self.options(values, with_body=True), output)
+
+        if output.exists():
+            from ..modals.confirm import ConfirmScreen
+
+            self.app.push_screen(ConfirmScreen(f"文件“{output.name}”已存在，覆盖它吗？",
+                                               "覆盖后原文件的内容不能恢复。", yes="覆盖"), go)
+            return
+        go()
 
     # ------------------------------------------------------------ workers (no widget access in here)
 
@@ -324,6 +376,7 @@ class ExportScreen(SectionScreen):
         text = event.body if event.notice else NO_BODY
         self.generated = text
         self.shown_kind = event.kind
+        self.body_scope = self.asked_scope
         area.read_only = not event.notice
         area.load_text(text)
         area.border_subtitle = self.form.raw("title") or event.title

@@ -339,6 +339,15 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
         first = self.query(".form-input").first()
         first.focus()
         self.call_after_refresh(self._fit_height)
+        self._initial = self._raw_values()  # what "nothing typed yet" looks like, for Esc
+
+    def _raw_values(self) -> dict[str, Any]:
+        return {f.name: self.form.raw(f.name) for f in self.form.fields}
+
+    @property
+    def dirty(self) -> bool:
+        """Something was typed or ticked since the form opened."""
+        return getattr(self, "_initial", None) is not None and self._raw_values() != self._initial
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_height)
@@ -400,7 +409,18 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
         self.dismiss(result)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.dirty:
+            self.dismiss(None)
+            return
+        from ..modals.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        # Esc on a filled form used to throw the typing away without a word.
+        self.app.push_screen(ConfirmScreen("放弃填写的内容？", "已填写或修改的内容还没有保存，放弃后不能恢复。",
+                                           yes="放弃"), answered)
 
     @on(Form.Submitted)
     def _submitted(self) -> None:
