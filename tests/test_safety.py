@@ -336,3 +336,30 @@ def test_undo_of_a_damaged_audit_entry_writes_nothing(tmp_path: Path) -> None:
     db.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     r = run(db, "undo")  # (a log entry of the wrong shape is refused when the file is opened)
     assert r.exit_code == 2 and "损坏" in r.output and db.read_bytes() != before
+
+
+# ---------------------------------------------------------------- 3: a read-only copy becomes the writer
+
+
+async def test_a_read_only_copy_becomes_the_writer_when_the_other_quits(tmp_path: Path) -> None:
+    from tests.tui_support import SIZE, notifications, settle
+    from tui.app import make_app
+
+    db = tmp_path / "l.json"
+    other = Ledger.open(db, today=TODAY)  # another clerk's copy holds the file
+    other.save_village(Village("青山村"))
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert app.ledger.read_only and "F2" in app.read_only_reason
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.ledger.read_only and any("仍不能改为可写" in n for n in notifications(app))
+        other.close()  # the other clerk quits
+        await pilot.press("f2")
+        await settle(pilot)
+        assert not app.ledger.read_only and app.read_only_reason == ""
+        assert not app.screen.query("#readonly-banner")
+        app.ledger.save_village(Village("石桥村"))  # and it writes
+    with Ledger.open(db, today=TODAY, read_only=True) as led:
+        assert {v.name for v in led.villages()} == {"青山村", "石桥村"}

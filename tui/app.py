@@ -105,7 +105,7 @@ class LedgerApp(App[int]):
             return Ledger.open(self.db_path, today=self.today_override), ""
         except StoreLocked as err:
             ledger = Ledger.open(self.db_path, today=self.today_override, read_only=True)
-            return ledger, f"只读模式：{err}可以查看，不能修改。"
+            return ledger, f"只读模式：{err}可以查看，不能修改；对方退出后按 F2 改为可写。"
         except StoreNotWritable as err:
             ledger = Ledger.open(self.db_path, today=self.today_override, read_only=True)
             return ledger, f"只读模式：{err}。可以查看，不能修改。"
@@ -337,6 +337,32 @@ class LedgerApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_become_writer(self) -> None:
+        """A read-only copy becomes the writer once the file can be written (the other copy quit)."""
+        if self.ledger is None or not self.ledger.read_only:
+            return
+        if getattr(self.screen, "is_modal", False):
+            return
+        from ledgers.ledger import Ledger
+
+        try:
+            writer = Ledger.open(self.db_path, today=self.today_override)
+        except (StoreLocked, StoreNotWritable) as err:
+            self.notify(f"仍不能改为可写：{err}", severity="warning", markup=False, timeout=8)
+            return
+        except LedgerError as err:
+            self.notify(str(err), severity="error", markup=False, timeout=8)
+            return
+        old, self.ledger, self.read_only_reason = self.ledger, writer, ""
+        old.close()
+        for screen in self._all_screens():
+            for banner in screen.query("#readonly-banner"):
+                banner.remove()
+        self.update_titles()
+        self.ledger_changed()
+        self.build_index()
+        self.notify("已改为可写：现在可以修改账本。", markup=False)
 
     def action_undo(self) -> None:
         if self.opening:
