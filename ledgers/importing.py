@@ -713,8 +713,12 @@ def _case_row(ctx: _Context, row: SheetRow) -> tuple[str, str]:
         if active is not None:
             raise LedgerError(f"{vname}已有未结束的{active.year}年整顿案卷（{active.state.value}），"
                               f"不能再列入{year}年的案卷")
-        case = led.new_case(village_id, year or led.today.year, values.get("batch", ""),
-                            problem_summary=values.get("problem_summary", ""))
+        year = year or led.today.year
+        # Listed during that year's screening, as far as the sheet tells: its old deadlines and
+        # completions then follow the listing, as a case's dates must.
+        led_on = min(date(year, 1, 1), led.today)
+        case = led.new_case(village_id, year, values.get("batch", ""),
+                            problem_summary=values.get("problem_summary", ""), listed_on=led_on)
         action = "add"
     edits = {k: values[k] for k in ("situations", "problem_summary", "batch") if k in values
              and values[k] != getattr(case, k) and (k != "batch" or action == "add")}

@@ -236,7 +236,7 @@ def test_task_rows_make_a_case_with_its_tasks(ledger: Ledger, tmp_path: Path) ->
     ledger.save_village(Village("青山村"))
     rows = [["整顿推进表"], ["序号", "村名", "具体问题", "整改措施", "责任人", "完成时限", "完成情况"],
             [1, "青山村", "组织生活不规范", "建立台账", "李明", "2026.12.31", "推进中"],
-            [2, "青山村", "党员活动阵地陈旧", "改造阵地", "王芳", 46000, "已完成"],
+            [2, "青山村", "党员活动阵地陈旧", "改造阵地", "王芳", 46100, "已完成"],
             [3, "青山村", "组织生活不规范", "重复", "李明", "2026.12.31", "推进中"],
             [4, "青山村", "经济薄弱", "发展产业", "赵六", "2026-02-30", "未启动"]]
     report = run(xlsx(tmp_path / "t.xlsx", rows), ledger)
@@ -247,7 +247,8 @@ def test_task_rows_make_a_case_with_its_tasks(ledger: Ledger, tmp_path: Path) ->
     (case,) = ledger.cases()
     assert [t.problem for t in case.tasks] == ["组织生活不规范", "党员活动阵地陈旧"]
     done = case.tasks[1]
-    assert done.status == TaskStatus.DONE and done.deadline == date(2025, 12, 9) and done.done_on == date(2025, 12, 9)
+    assert done.status == TaskStatus.DONE and done.deadline == date(2026, 3, 19) and done.done_on == date(2026, 3, 19)
+    assert case.history[0].on == date(2026, 1, 1)  # listed in that year's screening, as far as the sheet says
 
 
 def test_a_matrix_with_a_two_row_merged_header(ledger: Ledger, tmp_path: Path) -> None:

@@ -363,3 +363,25 @@ async def test_a_read_only_copy_becomes_the_writer_when_the_other_quits(tmp_path
         app.ledger.save_village(Village("石桥村"))  # and it writes
     with Ledger.open(db, today=TODAY, read_only=True) as led:
         assert {v.name for v in led.villages()} == {"青山村", "石桥村"}
+
+
+# ---------------------------------------------------------------- 9: the audit log grows by what changed
+
+
+def test_an_edit_adds_to_the_file_what_changed_not_the_whole_record(ledger: Ledger) -> None:
+    from ledgers.models import ProgressReport
+
+    v = ledger.save_village(Village("青山村", note="说明" * 300))
+    case = ledger.new_case(v.id)
+    for n in range(14):
+        ledger.add_progress(case.id, ProgressReport(TODAY, f"第{n}次推进：召开党员大会，研究部署整改工作" * 3))
+    size = ledger.store.path.stat().st_size
+    ledger.save_village(Village("青山村", note="说明" * 300, population=1200, id=v.id))
+    grew = ledger.store.path.stat().st_size - size
+    assert grew < 400  # the population, before and after — not the 600-character note twice
+    (entry,) = ledger.audit(1)
+    (change,) = entry.changes
+    assert change.fields == ("population",) and change.before == {"population": 0}
+    ledger.undo()  # undo puts back the changed fields only, and exactly
+    assert ledger.village(v.id).population == 0 and ledger.village(v.id).note == "说明" * 300
+    assert b"\n  " not in ledger.store.path.read_bytes()[:2000]  # written compactly

@@ -261,13 +261,13 @@ def test_audit_entries(store: Store) -> None:
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", e.at)
     assert entries[3].changes == (Change("villages", a, None, {"id": a, "name": "青山村"}),)
     assert entries[2].changes == (
-        Change("villages", a, {"id": a, "name": "青山村"}, {"id": a, "name": "青山村", "note": "二"}),
+        Change("villages", a, {}, {"note": "二"}, ("note",)),  # an update keeps the changed fields only
         Change("villages", b, None, {"id": b, "name": "石桥村"}),
     )
     assert entries[1].changes == (Change("villages", b, {"id": b, "name": "石桥村"}, None),)
     assert entries[0].changes == (
         Change("villages", c, None, None),
-        Change("villages", a, {"id": a, "name": "青山村", "note": "二"}, None),  # detail=False: no after
+        Change("villages", a, {"note": "二"}, None, ("note",)),  # detail=False: no after
     )
     assert [e.seq for e in store.audit(2)] == [4, 3]
     assert store.audit(0) == []
