@@ -206,6 +206,8 @@ class Ledger:
             decoded = decode_records({name: {str(r["id"]): r for r in self.store.scan(name)} for name in COLLECTIONS},
                                      skip=self.unreadable if self.tolerant else None)
         self._cache: dict[str, dict[int, Any]] = decoded
+        settings = self._cache["settings"].get(1)
+        self.store.audit_keep = settings.audit_keep_entries if settings is not None else None
         self._case_by_village: dict[int, list[int]] | None = None
         self._derived: dict[str, dict[str, Any]] = {}
         self._keyed: dict[str, dict[str, tuple[Callable[[Any], Any], dict[Any, set[int]]]]] = {}
@@ -365,7 +367,9 @@ class Ledger:
         if errors:
             raise ValidationErrors(errors)
         s.id = 1
-        return self._save("settings", s, "修改设置")
+        saved = self._save("settings", s, "修改设置")
+        self.store.audit_keep = saved.audit_keep_entries
+        return saved
 
     def situations(self, *, active_only: bool = False) -> list[Situation]:
         rows = sorted(self._all("situations"), key=lambda s: s.code)

@@ -564,6 +564,8 @@ class Settings:
     max_dissatisfied_pct: int = 50
     # R19
     consolidation_months: int = 12
+    # the audit log: entries kept in the ledger file; older ones move to an archive file beside it
+    audit_keep_entries: int = 5000
     # 通报 下步工作要求, editable template
     circular_requirements: str = ""
     id: int = 0

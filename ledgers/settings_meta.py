@@ -38,6 +38,7 @@ RULE_LABELS: dict[str, str] = {
     "activity_fund_minimum": "R15 活动经费保底（元）", "activity_fund_min_below_members": "R15 保底适用党员数（少于）",
     "min_reserve_cadres": "R16 后备干部最少人数", "pass_score": "R18 验收合格分数线",
     "max_dissatisfied_pct": "R18 不满意率上限（%）", "consolidation_months": "R19 巩固提升期（月）",
+    "audit_keep_entries": "修改记录保留条数（更早的移入归档文件）",
 }
 TEXT_LABELS: dict[str, str] = {"circular_requirements": "下步工作要求（通报模板）"}
 
@@ -78,6 +79,8 @@ def settings_problems(s: Settings) -> list[FieldError]:
             errors.append(FieldError(label, "应大于0"))
         elif value > 100 and f.name in PERCENT_OR_SCORE:
             errors.append(FieldError(label, "不能大于100"))
+    if s.audit_keep_entries < 100:
+        errors.append(FieldError(setting_label("audit_keep_entries"), "不能少于100条（更早的记录移入归档文件，不会丢失）"))
     for small, large in ORDERED:
         if getattr(s, small) > getattr(s, large) >= 0:
             errors.append(FieldError(setting_label(small), f"不能大于“{setting_label(large)}”（{getattr(s, large)}）"))

@@ -41,7 +41,7 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 
 from .errors import NotFound, ReadOnlyError, StoreCorrupt, StoreError, StoreLocked, StoreNotWritable
-from .storage import AtomicJSONStorage, Unreadable, atomic_write, json_copy, leftover_temps, parse, read_bytes
+from .storage import AtomicJSONStorage, Unreadable, atomic_write, dumps, json_copy, leftover_temps, parse, read_bytes
 
 __all__ = ["MIGRATIONS", "AuditEntry", "Change", "Store"]
 
@@ -191,6 +191,8 @@ class Store:
         self._closed = False
         self._broken: StoreError | None = None  # set by open_for_restore on an unreadable file
         self.validator: Callable[[dict], Any] | None = None
+        self.audit_keep: int | None = None  # entries the file keeps; older ones go to the archive
+        self.audit_archive = Path(str(path) + ".audit-archive.json")
         self._validated: Any = None  # what the validator returned for the file as opened
         self.skipped_backups: list[tuple[Path, str]] = []  # the last restore's passed-over backups
         self._txn: _Txn | None = None
@@ -912,15 +914,44 @@ class Store:
             # Records are never mutated in place (put replaces the dict), so the entry may share the
             # before/after dicts with the tables instead of copying thousands of records on bulk loads.
             self._data[AUDIT][seq_key] = entry
+        moved = self._archive_old_entries() if seq_key is not None else {}
         try:
             self._write(self._data)
         except BaseException:
             # The file still holds the old state (the replace is the last step that can fail), so
-            # memory goes back to match it.
+            # memory goes back to match it (archived entries stay in the archive as well: never lost).
+            self._data[AUDIT].update(moved)
             if seq_key is not None:
                 self._data[AUDIT].pop(seq_key, None)
             self._rollback(txn, 0, txn.meta_before, 0)
             raise
+
+    ARCHIVE_BATCH = 200  # entries moved at a time, so the archive is not rewritten on every save
+
+    def _archive_old_entries(self) -> dict[str, Any]:
+        """Move the oldest audit entries beyond ``audit_keep`` to the archive file (appended, written
+        atomically, before the ledger is); returns what was moved. The log is never cut silently:
+        when the archive cannot be written, nothing moves."""
+        audit = self._data[AUDIT]
+        if not self.audit_keep or len(audit) <= self.audit_keep + self.ARCHIVE_BATCH:
+            return {}
+        keys = sorted(audit, key=int)[: len(audit) - self.audit_keep]
+        try:
+            raw = read_bytes(self.audit_archive)
+            archive = parse(raw) if raw is not None else {"entries": {}}
+            archive.setdefault("entries", {}).update({k: audit[k] for k in keys})
+            atomic_write(self.audit_archive, dumps(archive))
+        except (OSError, Unreadable, TypeError):
+            return {}  # the archive cannot take them now: they stay in the ledger, nothing lost
+        return {k: audit.pop(k) for k in keys}
+
+    def archived_audit(self) -> list[AuditEntry]:
+        """The entries moved to the archive file, newest first (read-only)."""
+        raw = read_bytes(self.audit_archive)
+        if raw is None:
+            return []
+        entries = parse(raw).get("entries", {})
+        return [_entry_from_raw(entries[k]) for k in sorted(entries, key=int, reverse=True)]
 
     # ------------------------------------------------------------------ audit and undo
 

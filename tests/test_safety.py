@@ -385,3 +385,23 @@ def test_an_edit_adds_to_the_file_what_changed_not_the_whole_record(ledger: Ledg
     ledger.undo()  # undo puts back the changed fields only, and exactly
     assert ledger.village(v.id).population == 0 and ledger.village(v.id).note == "说明" * 300
     assert b"\n  " not in ledger.store.path.read_bytes()[:2000]  # written compactly
+
+
+def test_old_audit_entries_move_to_an_archive_never_lost(ledger: Ledger) -> None:
+    s = ledger.settings
+    s.audit_keep_entries = 50
+    with pytest.raises(ValidationErrors):
+        ledger.save_settings(s)  # fewer than 100 is refused
+    s.audit_keep_entries = 100
+    ledger.save_settings(s)
+    v = ledger.save_village(Village("青山村"))
+    for n in range(1, 351):
+        ledger.save_village(Village("青山村", population=n, id=v.id))
+    kept = ledger.audit()
+    archived = ledger.store.archived_audit()
+    assert 100 <= len(kept) <= 100 + ledger.store.ARCHIVE_BATCH
+    seqs = sorted(e.seq for e in kept + archived)
+    assert seqs == list(range(1, seqs[-1] + 1))  # every entry is somewhere, exactly once
+    assert ledger.store.audit_archive.exists()
+    ledger.undo()  # the newest entries are still there to undo
+    assert ledger.village(v.id).population == 349
