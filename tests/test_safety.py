@@ -405,3 +405,40 @@ def test_old_audit_entries_move_to_an_archive_never_lost(ledger: Ledger) -> None
     assert ledger.store.audit_archive.exists()
     ledger.undo()  # the newest entries are still there to undo
     assert ledger.village(v.id).population == 349
+
+
+# ---------------------------------------------------------------- write faults
+
+
+@pytest.mark.parametrize("errno_", [28, 5, 30])  # ENOSPC, EIO, EROFS at the rename
+def test_a_failed_write_loses_nothing_saved_and_says_so(ledger: Ledger, monkeypatch, errno_: int) -> None:
+    import ledgers.storage as storage
+
+    v = ledger.save_village(Village("青山村", population=10))
+    before = ledger.store.path.read_bytes()
+
+    def failing_replace(src, dst):  # noqa: ANN001
+        raise OSError(errno_, os.strerror(errno_))
+
+    monkeypatch.setattr(storage.os, "replace", failing_replace)
+    with pytest.raises(StoreError) as exc:
+        ledger.save_village(Village("青山村", population=20, id=v.id))
+    assert "保存账本失败" in str(exc.value) and "没有保存" in str(exc.value)
+    monkeypatch.undo()
+    assert ledger.store.path.read_bytes() == before
+    assert ledger.village(v.id).population == 10  # memory matches the file
+    assert not [p for p in ledger.store.path.parent.iterdir() if p.name.endswith(".tmp")]  # no debris
+    ledger.save_village(Village("青山村", population=30, id=v.id))  # and the next save works
+    assert ledger.village(v.id).population == 30
+
+
+def test_a_folder_without_write_permission_opens_read_only(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "l.json"
+    with Ledger.open(path, today=TODAY) as led:
+        led.save_village(Village("青山村"))
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == tmp_path and mode == os.W_OK
+                        else real(p, mode))  # (as root, chmod cannot take the right away)
+    with pytest.raises(StoreNotWritable) as exc:
+        Ledger.open(path, today=TODAY)
+    assert "没有写入权限" in str(exc.value)
