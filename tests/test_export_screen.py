@@ -160,6 +160,10 @@ async def test_an_edited_body_is_not_written_under_other_options(tmp_path: Path)
         await pilot.press(*"补充一句")
         await pilot.press("ctrl+o")
         await retype(pilot, "village", "河东村")  # the edited text still speaks of 青山村
+        for _ in range(250):  # the screen notices after its typing delay: wait for that, not a time
+            if "正文已修改" in static_text(app, "#export-status"):
+                break
+            await pilot.pause(0.02)
         await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
