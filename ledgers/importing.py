@@ -370,6 +370,20 @@ class _Context:
             self.by_name.setdefault(n, []).append(vid)
         self.township = self.ledger.settings_ref().township
 
+    def parse(self, row: SheetRow, columns: Sequence[Column], parsers: dict[str, Callable[[Any, str], Any]],
+              village_label: str) -> tuple[dict[str, Any], int]:
+        """The row's cells parsed and the village it names; every problem of the row at once."""
+        values, errors = _collect(row, columns, parsers, self.table)
+        village_id = None
+        try:
+            village_id = self.village(row, village_label)
+        except FieldError as err:
+            errors.append(err)
+        if errors:
+            raise ValidationErrors(errors)
+        assert village_id is not None
+        return values, village_id
+
     def once(self, key: Any, row: SheetRow, what: str) -> None:
         """Refuse the second row of the same record in one sheet."""
         first = self.seen.setdefault(key, row.number)
@@ -688,15 +702,7 @@ def _case_row(ctx: _Context, row: SheetRow) -> tuple[str, str]:
         "problem": _text, "measure": _text, "leader": _text, "owner": _name, "deadline": cell_date,
         "completion": _completion, "done_on": cell_date, "evidence": _text, "stage": lambda v, l: fold(cell_text(v)),
     }
-    values, errors = _collect(row, CASE_COLUMNS, parsers, table)
-    village_id = None
-    try:
-        village_id = ctx.village(row, "村名")
-    except FieldError as err:
-        errors.append(err)
-    if errors:
-        raise ValidationErrors(errors)
-    assert village_id is not None
+    values, village_id = ctx.parse(row, CASE_COLUMNS, parsers, "村名")
     vname = led.village_name(village_id)
     year = values.get("year")
     cases = led.cases_for_village(village_id)
@@ -771,17 +777,9 @@ def _leader(led: Ledger, role: Role, name: str, title: str) -> tuple[Leader, boo
 
 def _matrix_row(ctx: _Context, row: SheetRow) -> tuple[str, str]:
     led, table = ctx.ledger, ctx.table
-    values, errors = _collect(row, MATRIX_COLUMNS, {
+    values, village_id = ctx.parse(row, MATRIX_COLUMNS, {
         "county_name": _name, "county_title": _text, "town_name": _name, "town_title": _text, "fs_name": _name,
-        "fs_unit": _text, "unit": _text, "since": cell_date, "note": _text}, table)
-    village_id = None
-    try:
-        village_id = ctx.village(row, "村名")
-    except FieldError as err:
-        errors.append(err)
-    if errors:
-        raise ValidationErrors(errors)
-    assert village_id is not None
+        "fs_unit": _text, "unit": _text, "since": cell_date, "note": _text}, "村名")
     ctx.once(("matrix", village_id), row, "个村")
     since = values.get("since")
     slots = led.slots(village_id)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ..commands import Command
 from ..widgets.filter_bar import FilterBar
@@ -121,3 +121,22 @@ class FilteredSectionScreen(SectionScreen):
 
     def action_focus_filter(self) -> None:
         self.filter_bar.input.focus()  # type: ignore[attr-defined]
+
+    # Sorting, for sections whose table is a ``SortedRowTable`` and that show it in ``update_status``.
+
+    def action_cycle_sort(self) -> None:
+        table = self.table  # type: ignore[attr-defined]
+        keys = [c.key for c in table.COLUMNS]
+        table.sort_by(keys[(keys.index(table.sort_column) + 1) % len(keys)], reverse=False)
+        self.update_status()  # type: ignore[attr-defined]
+
+    def action_reverse_sort(self) -> None:
+        table = self.table  # type: ignore[attr-defined]
+        table.sort_by(table.sort_column, reverse=not table.sort_reverse)
+        self.update_status()  # type: ignore[attr-defined]
+
+    @on(DataTable.HeaderSelected)
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        if event.data_table is self.table:  # type: ignore[attr-defined]
+            self.table.sort_by(str(event.column_key.value))  # type: ignore[attr-defined]
+            self.update_status()  # type: ignore[attr-defined]

@@ -223,19 +223,6 @@ class CasesScreen(FilteredSectionScreen):
 
     # ------------------------------------------------------------ sorting
 
-    def action_cycle_sort(self) -> None:
-        index = COLUMN_KEYS.index(self.table.sort_column)
-        self.table.sort_by(COLUMN_KEYS[(index + 1) % len(COLUMN_KEYS)], reverse=False)
-        self.update_status()
-
-    def action_reverse_sort(self) -> None:
-        self.table.sort_by(self.table.sort_column, reverse=not self.table.sort_reverse)
-        self.update_status()
-
-    @on(DataTable.HeaderSelected, "#cases-table")
-    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
-        self.table.sort_by(str(event.column_key.value))
-        self.update_status()
 
     # ------------------------------------------------------------ records
 

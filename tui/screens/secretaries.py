@@ -28,7 +28,7 @@ from ledgers.models import ENDED_SECRETARY_STATES, RosterEntry, SecretaryStatus,
 from ..commands import Command
 from ..widgets.filter_bar import FilterBar
 from ..widgets.roster_stats import RosterStatsPanel
-from ..widgets.roster_table import COLUMN_KEYS, RosterRow, RosterTable, build_roster_rows, column_label
+from ..widgets.roster_table import RosterRow, RosterTable, build_roster_rows, column_label
 from .base import FilteredSectionScreen
 from .posting_detail import PostingActions
 
@@ -322,19 +322,6 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
 
     # ------------------------------------------------------------ sorting
 
-    def action_cycle_sort(self) -> None:
-        index = COLUMN_KEYS.index(self.table.sort_column)
-        self.table.sort_by(COLUMN_KEYS[(index + 1) % len(COLUMN_KEYS)], reverse=False)
-        self.update_status()
-
-    def action_reverse_sort(self) -> None:
-        self.table.sort_by(self.table.sort_column, reverse=not self.table.sort_reverse)
-        self.update_status()
-
-    @on(DataTable.HeaderSelected, "#roster-table")
-    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
-        self.table.sort_by(str(event.column_key.value))
-        self.update_status()
 
     # ------------------------------------------------------------ records
 

@@ -181,19 +181,6 @@ class VillagesScreen(FilteredSectionScreen):
 
     # ------------------------------------------------------------ sorting
 
-    def action_cycle_sort(self) -> None:
-        keys = [c.key for c in COLUMNS]
-        self.table.sort_by(keys[(keys.index(self.table.sort_column) + 1) % len(keys)], reverse=False)
-        self.update_status()
-
-    def action_reverse_sort(self) -> None:
-        self.table.sort_by(self.table.sort_column, reverse=not self.table.sort_reverse)
-        self.update_status()
-
-    @on(DataTable.HeaderSelected, "#villages-table")
-    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
-        self.table.sort_by(str(event.column_key.value))
-        self.update_status()
 
     # ------------------------------------------------------------ records
 
