@@ -38,7 +38,7 @@ RULE_LABELS: dict[str, str] = {
     "activity_fund_minimum": "R15 活动经费保底（元）", "activity_fund_min_below_members": "R15 保底适用党员数（少于）",
     "min_reserve_cadres": "R16 后备干部最少人数", "pass_score": "R18 验收合格分数线",
     "max_dissatisfied_pct": "R18 不满意率上限（%）", "consolidation_months": "R19 巩固提升期（月）",
-    "audit_keep_entries": "修改记录保留条数（更早的移入归档文件）",
+    "audit_keep_entries": "修改记录保留条数",
 }
 TEXT_LABELS: dict[str, str] = {"circular_requirements": "下步工作要求（通报模板）"}
 
