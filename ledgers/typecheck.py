@@ -13,7 +13,7 @@ import types
 import typing
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, Callable
 
 from .errors import FieldError
 
@@ -92,18 +92,56 @@ NAME_LIMITS = {"name": 50, "township": 30, "secretary_name": 20, "owner": 50, "l
 LINE_LIMIT, TEXT_LIMIT = 200, 5000
 
 
+def _fast_check(tp: Any) -> Callable[[Any], bool] | None:
+    """A quick yes for the common cases (a plain value of the right type); None where the full
+    ``_check`` must run."""
+    optional = False
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) != 1:
+            return None
+        tp, optional = args[0], True
+    if tp is str:
+        test = lambda v: type(v) is str or isinstance(v, str)  # noqa: E731
+    elif tp is int:
+        test = lambda v: type(v) is int  # noqa: E731 - bool is not int here
+    elif tp is bool:
+        test = lambda v: type(v) is bool  # noqa: E731
+    elif tp is float:
+        test = lambda v: type(v) in (float, int)  # noqa: E731
+    elif tp is date:
+        test = lambda v: type(v) is date and MIN_YEAR <= v.year <= MAX_YEAR  # noqa: E731
+    elif isinstance(tp, type) and issubclass(tp, enum.Enum):
+        test = lambda v: isinstance(v, tp)  # noqa: E731
+    else:
+        return None
+    return (lambda v: v is None or test(v)) if optional else test
+
+
+@cache
+def _plan(cls: type) -> tuple[tuple[str, Any, Callable[[Any], bool] | None, int | None], ...]:
+    """Per field: (name, type, quick check, text limit) — worked out once per class (an import checks
+    thousands of records)."""
+    from .ledger import MULTILINE
+
+    hints = _hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        tp = hints[f.name]
+        text = tp is str or (typing.get_origin(tp) in (typing.Union, types.UnionType) and str in typing.get_args(tp))
+        limit = NAME_LIMITS.get(f.name, TEXT_LIMIT if f.name in MULTILINE else LINE_LIMIT) if text else None
+        out.append((f.name, tp, _fast_check(tp), limit))
+    return tuple(out)
+
+
 def problems(obj: Any, prefix: str = "") -> list[FieldError]:
     """Every field of the dataclass ``obj`` whose value is not of its declared type (recursively),
     every date outside 1900–2100, and every text longer than its field allows."""
-    from .ledger import MULTILINE
-
     out: list[FieldError] = []
-    hints = _hints(type(obj))
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
-        _check(value, hints[f.name], prefix + f.name, out)
-        if isinstance(value, str) and not isinstance(value, enum.Enum):
-            limit = NAME_LIMITS.get(f.name, TEXT_LIMIT if f.name in MULTILINE else LINE_LIMIT)
-            if len(value) > limit:
-                out.append(FieldError(prefix + f.name, f"不能超过{limit}个字（现有{len(value)}个字）"))
+    for name, tp, quick, limit in _plan(type(obj)):
+        value = getattr(obj, name)
+        if quick is None or not quick(value):
+            _check(value, tp, prefix + name, out)
+        if limit is not None and isinstance(value, str) and len(value) > limit and not isinstance(value, enum.Enum):
+            out.append(FieldError(prefix + name, f"不能超过{limit}个字（现有{len(value)}个字）"))
     return out
