@@ -186,7 +186,8 @@ class ImportScreen(ModalScreen[bool]):
             self._show(message.error, error=True)
             return
         report = message.report
-        lines = describe(report)
+        # The outcome first: on an 80×24 terminal the sheet-by-sheet lines below it may be cut.
+        lines = []
         if message.dry_run:
             self.checked = self._chosen()
             lines.append(f"试导入（账本未改动）：{report.summary()}")
@@ -198,12 +199,13 @@ class ImportScreen(ModalScreen[bool]):
                 lines.append("本次导入是一次修改，按 Esc 关闭后可按 Ctrl+Z 撤销。")
                 self.app.ledger_changed()  # type: ignore[attr-defined]
             self.checked = None
+        if message.rejections is not None:
+            lines.append(f"未导入的行及原因：{message.rejections}")
+        lines += describe(report)
         for r in report.rejected[:SHOWN_REJECTIONS]:
             lines.append(f"  “{r.sheet}”第{r.row}行：{r.reason}")
         if len(report.rejected) > SHOWN_REJECTIONS:
             lines.append(f"  ……另有{len(report.rejected) - SHOWN_REJECTIONS}行")
-        if message.rejections is not None:
-            lines.append(f"未导入的行及原因：{message.rejections}")
         self._show("\n".join(lines))
 
     def _show(self, text: str, *, error: bool = False) -> None:
