@@ -15,21 +15,16 @@ from datetime import date
 from typing import Any
 
 from textual import on
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
+from textual.app import App
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from ledgers import roster, workflow
 from ledgers.errors import FieldError, LedgerError, TransitionRefused, ValidationErrors
 from ledgers.ledger import Ledger
 from ledgers.models import Grade, RecallReason, Role, RosterEntry, SecretaryStatus
 
-from ..widgets.footer import KeyFooter
 from ..widgets.form import FormField, FormScreen, text_parser
+from .choice import NumberedChoiceScreen, numbered_bindings
 from .posting_form import VillageResolver, optional_date, required_date
 
 F = SecretaryStatus
@@ -70,48 +65,21 @@ def verb_of(status: SecretaryStatus, to: SecretaryStatus) -> str:
 # ---------------------------------------------------------------- choosing the action
 
 
-class PostingActionChoiceScreen(ModalScreen[SecretaryStatus | None]):
+class PostingActionChoiceScreen(NumberedChoiceScreen[SecretaryStatus]):
     """The actions possible now: pick one (its number, or ↑↓ Enter)."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消", id="posting-action-cancel")] + [
-        Binding(str(n), f"choose({n})", str(n), show=False, id=f"posting-action-{n}") for n in range(1, 10)]
-
+    BINDINGS = numbered_bindings("posting-action")
+    DIALOG_ID, LIST_ID = "posting-action-dialog", "posting-actions"
     DEFAULT_CSS = """
     PostingActionChoiceScreen #posting-action-dialog { width: 80; }
     PostingActionChoiceScreen #posting-actions { height: auto; max-height: 16; }
     """
 
-    def __init__(self, title: str, options: list[tuple[SecretaryStatus, str, str]]) -> None:
-        super().__init__()
-        self.title_text = title
-        self.options = options
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="posting-action-dialog", classes="dialog"):
-            yield Static(Content(self.title_text), classes="dialog-title")
-            items = []
-            for n, (to, verb, effect) in enumerate(self.options, 1):
-                arrow = Content(f" → {to.value}") if to.value != verb else Content("")
-                line = Content.assemble(Content.styled(f"{n} ", "bold"), Content.styled(verb, "bold"), arrow,
-                                        Content.styled(f"  {effect}", "dim"))
-                items.append(Option(line, id=to.name))
-            yield OptionList(*items, id="posting-actions")
-        yield KeyFooter()
-
-    def on_mount(self) -> None:
-        self.query_one("#posting-actions", OptionList).focus()
-
-    @on(OptionList.OptionSelected, "#posting-actions")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.dismiss(SecretaryStatus[event.option.id])
-
-    def action_choose(self, n: int) -> None:
-        if 1 <= n <= len(self.options):
-            self.dismiss(self.options[n - 1][0])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def line(self, n: int, option: tuple) -> Content:
+        to, verb, effect = option
+        arrow = Content(f" → {to.value}") if to.value != verb else Content("")
+        return Content.assemble(Content.styled(f"{n} ", "bold"), Content.styled(verb, "bold"), arrow,
+                                Content.styled(f"  {effect}", "dim"))
 
 
 # ---------------------------------------------------------------- the form

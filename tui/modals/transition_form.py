@@ -13,13 +13,10 @@ from datetime import timedelta
 from typing import Any
 
 from textual import on
-from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.app import App
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList, SelectionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from ledgers import workflow
@@ -27,8 +24,8 @@ from ledgers.errors import LedgerError, TransitionRefused, ValidationErrors
 from ledgers.ledger import Ledger
 from ledgers.models import CaseState, RectificationCase
 
-from ..widgets.footer import KeyFooter
 from ..widgets.form import FormField, FormScreen, text_parser
+from .choice import NumberedChoiceScreen, numbered_bindings
 from .case_fields import date_field, last_step
 
 S = CaseState
@@ -58,49 +55,22 @@ def probe_input(ledger: Ledger, c: RectificationCase) -> workflow.CaseInput:
 # ---------------------------------------------------------------- choosing the transition
 
 
-class TransitionChoiceScreen(ModalScreen[CaseState | None]):
+class TransitionChoiceScreen(NumberedChoiceScreen[CaseState]):
     """Several transitions are possible from this stage: pick one (↑↓ Enter, or its number)."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消", id="transition-choice-cancel")] + [
-        Binding(str(n), f"choose({n})", str(n), show=False, id=f"transition-choice-{n}") for n in range(1, 10)]
-
+    BINDINGS = numbered_bindings("transition-choice")
+    DIALOG_ID, LIST_ID = "transition-choice-dialog", "transition-choices"
     DEFAULT_CSS = """
     TransitionChoiceScreen #transition-choice-dialog { width: 80; }
     TransitionChoiceScreen #transition-choices { height: auto; max-height: 16; }
     """
 
-    def __init__(self, title: str, options: list[tuple[CaseState, str, list[str]]]) -> None:
-        super().__init__()
-        self.title_text = title
-        self.options = options
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="transition-choice-dialog", classes="dialog"):
-            yield Static(Content(self.title_text), classes="dialog-title")
-            items = []
-            for n, (to, verb, missing) in enumerate(self.options, 1):
-                line = Content.assemble(Content.styled(f"{n} ", "bold"), Content.styled(verb, "bold"),
-                                        Content(f" → {to.value}"))
-                if missing:
-                    line = Content.assemble(line, Content.styled("\n   尚缺：" + "；".join(missing), "dim"))
-                items.append(Option(line, id=to.name))
-            yield OptionList(*items, id="transition-choices")
-        yield KeyFooter()
-
-    def on_mount(self) -> None:
-        self.query_one("#transition-choices", OptionList).focus()
-
-    @on(OptionList.OptionSelected, "#transition-choices")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.dismiss(CaseState[event.option.id])
-
-    def action_choose(self, n: int) -> None:
-        if 1 <= n <= len(self.options):
-            self.dismiss(self.options[n - 1][0])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def line(self, n: int, option: tuple) -> Content:
+        to, verb, missing = option
+        line = Content.assemble(Content.styled(f"{n} ", "bold"), Content.styled(verb, "bold"), Content(f" → {to.value}"))
+        if missing:
+            line = Content.assemble(line, Content.styled("\n   尚缺：" + "；".join(missing), "dim"))
+        return line
 
 
 # ---------------------------------------------------------------- the form
