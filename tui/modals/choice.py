@@ -29,6 +29,11 @@ class NumberedChoiceScreen(ModalScreen["E | None"], Generic[E]):
 
     DIALOG_ID: ClassVar[str] = ""
     LIST_ID: ClassVar[str] = ""
+    # (The dialog's width is app.tcss's ``.dialog``: the width the two choosers each declared here
+    # never applied, as the app's style sheet takes precedence over a widget's default CSS.)
+    DEFAULT_CSS = """
+    NumberedChoiceScreen OptionList { height: auto; max-height: 16; }
+    """
 
     def __init__(self, title: str, options: list[tuple[Any, ...]]) -> None:
         super().__init__()

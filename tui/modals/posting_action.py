@@ -70,10 +70,6 @@ class PostingActionChoiceScreen(NumberedChoiceScreen[SecretaryStatus]):
 
     BINDINGS = numbered_bindings("posting-action")
     DIALOG_ID, LIST_ID = "posting-action-dialog", "posting-actions"
-    DEFAULT_CSS = """
-    PostingActionChoiceScreen #posting-action-dialog { width: 80; }
-    PostingActionChoiceScreen #posting-actions { height: auto; max-height: 16; }
-    """
 
     def line(self, n: int, option: tuple) -> Content:
         to, verb, effect = option

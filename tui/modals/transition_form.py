@@ -60,10 +60,6 @@ class TransitionChoiceScreen(NumberedChoiceScreen[CaseState]):
 
     BINDINGS = numbered_bindings("transition-choice")
     DIALOG_ID, LIST_ID = "transition-choice-dialog", "transition-choices"
-    DEFAULT_CSS = """
-    TransitionChoiceScreen #transition-choice-dialog { width: 80; }
-    TransitionChoiceScreen #transition-choices { height: auto; max-height: 16; }
-    """
 
     def line(self, n: int, option: tuple) -> Content:
         to, verb, missing = option

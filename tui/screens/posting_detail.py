@@ -282,10 +282,6 @@ class PostingDetailScreen(PostingActions, CommandScreen):
     DEFAULT_CSS = """
     PostingDetailScreen #posting-title { height: auto; padding: 0 1; background: $boost; }
     PostingDetailScreen #posting-body { height: 1fr; }
-    PostingDetailScreen .posting-panel {
-        height: auto; border: round $primary 50%; border-title-color: $text; border-title-style: bold;
-        padding: 0 1;
-    }
     """
 
     def __init__(self, posting_id: int) -> None:
@@ -301,7 +297,7 @@ class PostingDetailScreen(PostingActions, CommandScreen):
         yield Static("", id="posting-title", markup=False)
         with VerticalScroll(id="posting-body"):
             for pid in ("person", "posting", "assessments", "history", "career"):
-                yield Static(id=f"posting-{pid}", classes="posting-panel")
+                yield Static(id=f"posting-{pid}", classes="detail-panel")  # the village card's panels (app.tcss)
         yield KeyFooter()
 
     def on_mount(self) -> None:
