@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .codec import clone
+from .dates import day_before
 from .errors import FieldError, LedgerError, NotFound, ValidationErrors
 from .ledger import Holder, Ledger, _clean_strings
 from .models import Assignment, Leader, Posting, Role, SecretaryStatus, Unit
@@ -32,13 +33,6 @@ class Conflict:
     village_id: int
     role: Role
     message: str
-
-
-def day_before(day: date) -> date:
-    """The last day of a holding that ends because of something on ``day`` (a successor starting, a
-    recall): on ``day`` itself the slot shows the successor or a gap. One ended on its own first day
-    never held the slot, which is what a same-day correction means."""
-    return day - timedelta(days=1)
 
 
 # ---------------------------------------------------------------- leaders and units

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
 
 def add_months(day: date, months: int) -> date:
@@ -21,3 +21,10 @@ def age_on(birth: date, day: date) -> int:
 def cn_date(day: date) -> str:
     """``2026年11月22日``: Arabic numerals, no leading zeros (GB/T 9704 成文日期)."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def day_before(day: date) -> date:
+    """The last day of a holding that ends because of something on ``day`` (a successor starting, a
+    recall): on ``day`` itself the slot shows the successor or a gap. One ended on its own first day
+    never held the slot, which is what a same-day correction means."""
+    return day - timedelta(days=1)

@@ -88,9 +88,11 @@ def _split_first_secretaries(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _day_before(iso: str) -> str:
-    from datetime import date, timedelta
+    from datetime import date
 
-    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
+    from .dates import day_before
+
+    return day_before(date.fromisoformat(iso)).isoformat()
 
 
 MIGRATIONS[1] = _split_first_secretaries

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from .dates import add_months
+from .dates import add_months, day_before
 from .errors import TransitionRefused
 from .models import (
     AcceptanceResult,
@@ -356,7 +356,7 @@ def apply_posting(p: Posting, status: SecretaryStatus, to: SecretaryStatus, i: P
         p.approver = i.approver
         reason = i.recall_reason.value + (f"：{i.reason}" if i.reason else "") + f"（{i.approver}批准）"
     if to in (F.RECALLED, F.REASSIGNED, F.LEFT):
-        p.ended_on = on - timedelta(days=1)
+        p.ended_on = day_before(on)
         p.end_reason = reason
     elif to == F.WITHDRAWN:
         p.end_reason = reason
