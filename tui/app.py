@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable
+from functools import partial
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,7 +69,20 @@ class LedgerApp(App[int]):
         self.sub_title = str(self.db_path)
         for s in self.sections[1:]:
             # Screens are built (and their modules imported) when first visited.
-            self.add_mode(s.mode, s.make_screen)
+            self.add_mode(s.mode, partial(self._section_screen, s))
+
+    def _section_screen(self, section: Section) -> Screen:
+        """A section's screen on its first visit, marked as styled by the CSS in force.
+
+        Textual re-reads every stylesheet from scratch (a fresh parse of app.tcss and every widget's
+        CSS, then a restyle of the whole app) when a screen's CSS count differs from the app's, which
+        a new screen's always does: ~150 ms of each section's first opening, growing with every
+        section seen before. A new screen is styled when it mounts, by the stylesheet as it is; the
+        refresh is for screens that missed a theme change while hidden. (Relies on the private
+        ``_css_update_count``; textual<9 is pinned.)"""
+        screen = section.make_screen()
+        screen._css_update_count = self._css_update_count
+        return screen
 
     @property
     def opening(self) -> bool:

@@ -86,8 +86,9 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
         """The worker built the row data for ledger ``version``."""
 
         def __init__(self, rows: list[RosterRow], entries: dict[int, RosterEntry], version: int,
-                     villages: int) -> None:
+                     villages: int, cells: dict | None = None) -> None:
             super().__init__()
+            self.cells = cells or {}
             self.rows = rows
             self.entries = entries
             self.version = version
@@ -152,7 +153,9 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
                 if attempt == 2:
                     raise
                 continue
-            self.post_message(self.RowsBuilt(rows, entries, version, max(1, villages)))
+            # First load only, and the rows shown by default (ended postings are built when shown).
+            cells = RosterTable.prebuild([r for r in rows if r.in_force]) if self.loaded_version < 0 else None
+            self.post_message(self.RowsBuilt(rows, entries, version, max(1, villages), cells))
             return
 
     def on_secretaries_screen_rows_built(self, message: RowsBuilt) -> None:
@@ -160,6 +163,7 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
         self.all_rows, self.entries = message.rows, message.entries
         self.loaded_version, self.village_count = message.version, message.villages
         self.table.loading = False
+        self.table.adopt(message.cells)
         if first:
             self.table.show(self.visible_rows())
             if self.focused is not self.filter_bar.input:

@@ -48,8 +48,9 @@ class VillagesScreen(FilteredSectionScreen):
     class RowsBuilt(Message):
         """The worker built the row data."""
 
-        def __init__(self, rows: list[VillageRow], version: int) -> None:
+        def __init__(self, rows: list[VillageRow], version: int, cells: dict | None = None) -> None:
             super().__init__()
+            self.cells = cells or {}
             self.rows = rows
             self.version = version
 
@@ -95,7 +96,8 @@ class VillagesScreen(FilteredSectionScreen):
                 if attempt == 2:
                     raise
                 continue
-            self.post_message(self.RowsBuilt(rows, version))
+            cells = VillageTable.prebuild(rows) if self.loaded_version < 0 else None  # first load only
+            self.post_message(self.RowsBuilt(rows, version, cells))
             return
 
     def on_villages_screen_rows_built(self, message: RowsBuilt) -> None:
@@ -103,6 +105,7 @@ class VillagesScreen(FilteredSectionScreen):
         self.all_rows = message.rows
         self.loaded_version = message.version
         self.table.loading = False
+        self.table.adopt(message.cells)
         if first:
             self.table.show(self.visible_rows())
             if self.focused is not self.filter_bar.input:

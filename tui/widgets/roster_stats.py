@@ -51,5 +51,13 @@ def stats_renderable(stats: RosterStats) -> RenderableType:
 class RosterStatsPanel(Static):
     """A Static showing ``RosterStats``; ``show`` replaces what it shows."""
 
+    _shape: tuple[int, int] | None = None
+
     def show(self, stats: RosterStats) -> None:
-        self.update(stats_renderable(stats))
+        text = stats_renderable(stats)
+        lines = text.plain.split("\n")
+        shape = (len(lines), max(map(cell_len, lines)))
+        # A filter keystroke mostly changes the figures, not the panel's size: then a repaint does,
+        # and the screen is not laid out again (which cost as much as repainting the roster).
+        self.update(text, layout=shape != self._shape)
+        self._shape = shape

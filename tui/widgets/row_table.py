@@ -9,17 +9,25 @@ any of them, and in-place updates from a diff.
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, Row, RowDoesNotExist, RowKey
 
+from ledgers.ledger import bulk_load
 from ledgers.text import clean_text
+
+
+# Blank cells (out of view) by width, height and style: the same few, painted on every line.
+_BLANKS: dict[tuple[int, int, Any], list[list[Segment]]] = {}
 
 
 class RowTable(DataTable):
@@ -68,33 +76,110 @@ class RowTable(DataTable):
     # whose key does not know the scroll position, is dropped when the table scrolls sideways.
     # Relies on DataTable internals (textual<9 is pinned); falls back to painting everything.
 
-    def _column_spans(self) -> list[tuple[int, int]]:
-        key = (self._update_count, len(self.ordered_columns), self.size.width)
-        cached = getattr(self, "_spans_cache", None)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        spans, x = [], getattr(self, "_row_label_column_width", 0)
-        for column in self.ordered_columns:
-            w = column.get_render_width(self)
-            spans.append((x, x + w))
-            x += w
-        self._spans_cache = (key, spans)
-        return spans
+    _view: tuple[int, int, list[tuple[int, int]]] | None = None  # scroll x, width, column spans
+
+    def render_lines(self, crop: Any) -> Any:
+        # What is in view is worked out once a frame: ``size`` walks the DOM and ``ordered_columns``
+        # builds a list, and asking them per cell cost more than painting the cell.
+        try:
+            spans, x = [], getattr(self, "_row_label_column_width", 0)
+            for column in self.ordered_columns:
+                w = column.get_render_width(self)
+                spans.append((x, x + w))
+                x += w
+            self._view = (round(self.scroll_x), self.size.width, spans)
+        except AttributeError:
+            self._view = None
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._view = None
 
     def _render_cell(self, row_index: int, column_index: int, base_style: Any, width: int,
                      cursor: bool = False, hover: bool = False) -> Any:
-        if row_index >= 0 and column_index >= self.fixed_columns:
+        view = self._view
+        if view is not None and row_index >= 0 and column_index >= self.fixed_columns:
+            start, view_width, spans = view
+            if column_index < len(spans):
+                left, right = spans[column_index]
+                if right <= start or left >= start + view_width:
+                    height = self.rows[self._row_locations.get_key(row_index)].height
+                    blank_key = (width, height, base_style)
+                    blank = _BLANKS.get(blank_key)
+                    if blank is None:
+                        blank = _BLANKS[blank_key] = [[Segment(" " * width, base_style)] for _ in range(height)]
+                    return blank
             try:
-                left, right = self._column_spans()[column_index]
-                start = round(self.scroll_x)
-                if right <= start or left >= start + self.size.width:
-                    from rich.segment import Segment
-
-                    height = self.ordered_rows[row_index].height
-                    return [[Segment(" " * width, base_style)] for _ in range(height)]
-            except (AttributeError, IndexError):
-                pass
+                lines = self._render_plain_cell(row_index, column_index, base_style, width, cursor, hover)
+            except (AttributeError, KeyError, TypeError):
+                lines = None
+            if lines is not None:
+                return lines
         return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+
+    def watch_scroll_x(self, old_value: float, new_value: float) -> None:
+        if round(old_value) != round(new_value):
+            cache = getattr(self, "_row_render_cache", None)
+            if cache is not None:
+                cache.clear()
+            lines = getattr(self, "_line_cache", None)
+            if lines is not None:
+                lines.clear()
+        super().watch_scroll_x(old_value, new_value)
+
+    def _render_plain_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                           cursor: bool, hover: bool) -> list[list[Segment]] | None:
+        """A one-line body cell that is plain ``Text`` (one style, no spans), rendered directly.
+
+        ``DataTable`` sends every cell through Rich's console (Styled, Padding, wrap, split and
+        crop): ~0.1 ms a cell, a third of each filter keystroke's repaint. A one-line cell with one
+        style needs none of that: the text, cropped or padded to the column, in the same styles
+        (tests/test_row_table_render.py compares both on every cell). Anything else — spans, more
+        lines, padding, a non-Text cell — goes the general way (None)."""
+        row_key = self._row_locations.get_key(row_index)
+        if row_key is None or self.cell_padding:
+            return None
+        row = self.rows[row_key]
+        if row.height != 1 or row.label is not None:
+            return None
+        column_key = self._column_locations.get_key(column_index)
+        cache_key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
+                     self._update_count, self._pseudo_class_state)
+        cached = self._cell_render_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        cell = self._data[row_key].get(column_key)
+        if cell is None:
+            text, text_style, justify = "", "", None
+        elif type(cell) is SortCell and not cell._spans and cell.end == "":
+            text, text_style, justify = cell.plain, cell.style, cell.justify
+            if "\n" in text:
+                return None
+        else:
+            return None
+        component_style, post_style = self._get_styles_to_render_cell(
+            False, False, row_index < self.fixed_rows or column_index < self.fixed_columns, hover, cursor,
+            self.show_cursor, self._show_hover_cursor, self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css")
+        pre = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style
+        length = cell_len(text)
+        if length > width:
+            text, length = set_cell_size(text, width), width
+        own = self.app.console.get_style(text_style) if text_style else None
+        pad = " " * (width - length)
+        if justify == "right":
+            line = [Segment(pad + text, pre + own + post_style if own else pre + post_style)] if text or pad else []
+        elif justify == "center":
+            return None
+        else:
+            line = []
+            if text:
+                line.append(Segment(text, pre + own + post_style if own else pre + post_style))
+            if pad:
+                line.append(Segment(pad, pre + post_style))
+        lines = [line]
+        self._cell_render_cache[cache_key] = lines
+        return lines
 
     def watch_scroll_x(self, old_value: float, new_value: float) -> None:
         if round(old_value) != round(new_value):
@@ -110,7 +195,7 @@ class RowTable(DataTable):
 class SortCell(Text):
     """A table cell that knows how it sorts (numbers as numbers, blanks last)."""
 
-    __slots__ = ("sort_key",)
+    __slots__ = ("sort_key", "_measured")
 
     def __init__(self, text: str, sort_key: Any = None, *, justify: str | None = None, style: str = "",
                  overflow: str | None = None) -> None:
@@ -128,6 +213,19 @@ class SortCell(Text):
         self._spans = []
         self._length = len(self._text[0])
         self.sort_key = (sort_key is None, sort_key if sort_key is not None else 0)
+        # Measured once, where the cell is made (a worker, for a first load): the table's column
+        # widths then cost an attribute read per cell on the main thread.
+        self._measured = (-1, 0)
+        self.cell_width()
+
+    def cell_width(self) -> int:
+        """The longest line's width in cells, kept until the text grows (a matrix cell appends)."""
+        length, width = self._measured
+        if length != self._length:
+            plain = self.plain
+            width = cell_len(plain) if "\n" not in plain else max(map(cell_len, plain.split("\n")))
+            self._measured = (self._length, width)
+        return width
 
 
 def gap_cell(text: str, sort_key: Any = None, **kw: Any) -> SortCell:
@@ -186,7 +284,9 @@ class SortedRowTable(RowTable, Generic[R]):
                 cell = cells.get(column.key)
                 if cell is None:
                     continue
-                if isinstance(cell, Text):
+                if type(cell) is SortCell:
+                    width = cell.cell_width()
+                elif isinstance(cell, Text):
                     plain = cell.plain
                     width = cell_len(plain) if "\n" not in plain else max(map(cell_len, plain.split("\n")))
                 else:
@@ -223,6 +323,25 @@ class SortedRowTable(RowTable, Generic[R]):
             cached = (row, [c.cell(row) for c in self.COLUMNS])
             self._cells[row.id] = cached
         return cached[1]
+
+    @classmethod
+    def prebuild(cls, rows: Iterable[R]) -> dict[int, tuple[R, list[SortCell]]]:
+        """The cells of ``rows``, built where the rows are (a worker thread): a pure function of the
+        rows and ``COLUMNS``. Building 36,000 roster cells on the main thread was a third of the
+        time the roster took to open at prefecture scale; ``adopt`` hands them to the table.
+        The cells are acyclic and live as long as the table: collecting while they are made only
+        walks them again and again (60 % of the build time measured)."""
+        with bulk_load():
+            return {row.id: (row, [c.cell(row) for c in cls.COLUMNS]) for row in rows}
+
+    def adopt(self, built: dict[int, tuple[R, list[SortCell]]]) -> None:
+        """Take cells built by ``prebuild`` (main thread)."""
+        self._cells.update(built)
+        if len(built) >= 500:
+            # Tens of thousands of new, acyclic, long-lived objects: the next full collections would
+            # walk them all (~100 ms in the first paint of the roster, measured), as they would the
+            # loaded ledger, which the App freezes for the same reason.
+            gc.freeze()
 
     def show(self, rows: Iterable[R]) -> None:
         """Replace every row (first load, or a new filter)."""
