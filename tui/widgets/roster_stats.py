@@ -51,13 +51,17 @@ def stats_renderable(stats: RosterStats) -> RenderableType:
 class RosterStatsPanel(Static):
     """A Static showing ``RosterStats``; ``show`` replaces what it shows."""
 
-    _shape: tuple[int, int] | None = None
+    _shape: tuple[int, int] = (0, 0)  # the most lines and the widest line shown so far
 
     def show(self, stats: RosterStats) -> None:
         text = stats_renderable(stats)
         lines = text.plain.split("\n")
-        shape = (len(lines), max(map(cell_len, lines)))
-        # A filter keystroke mostly changes the figures, not the panel's size: then a repaint does,
-        # and the screen is not laid out again (which cost as much as repainting the roster).
+        height, width = len(lines), max(map(cell_len, lines))
+        shape = (max(height, self._shape[0]), max(width, self._shape[1]))
+        # A filter keystroke changes the figures and often drops or adds a group line: padded to the
+        # largest size shown so far, the panel keeps its size and is only repainted — laying the
+        # screen out again cost as much as repainting the roster (issue 13: key to repainted list).
+        if height < shape[0]:
+            text.append("\n" * (shape[0] - height))
         self.update(text, layout=shape != self._shape)
         self._shape = shape
