@@ -309,8 +309,9 @@ class GongwenDocument:
 
     # ------------------------------------------------------------ sections and attachments
 
-    def new_section(self, *, landscape: bool) -> None:
-        """End the current section here; the next content starts a new page in the given orientation."""
+    def new_section(self, *, landscape: bool, even_page: bool = False) -> None:
+        """End the current section here; the next content starts a new page in the given orientation
+        (``even_page``: the next even page — Word and LibreOffice put in a blank page when needed)."""
         ending = self.body.sectPr
         last = self._last_block()
         if last is None or last.tag != qn("w:p") or last.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
@@ -321,7 +322,7 @@ class GongwenDocument:
             following.remove(ref)
         for t in following.findall(qn("w:type")):
             following.remove(t)
-        following.insert(0, parse_xml(f'<w:type {_NS} w:val="nextPage"/>'))
+        following.insert(0, parse_xml(f'<w:type {_NS} w:val="{"evenPage" if even_page else "nextPage"}"/>'))
         self._setup_section(following, landscape=landscape)
         p_pr = last.find(qn("w:pPr"))
         if p_pr is None:
@@ -401,7 +402,8 @@ class GongwenDocument:
         """
         own_page = own_page or self.landscape
         if own_page:
-            self.new_section(landscape=False)
+            # the back of a sheet (GB/T 9704 §8: 版记 on the last, even page)
+            self.new_section(landscape=False, even_page=True)
         cc = safe_text(cc).strip().rstrip("。.")
         font, size = self.fonts.body, L.SIZE_4
         width = L.TEXT_W

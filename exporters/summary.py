@@ -16,15 +16,17 @@ COLUMNS = (
     Column("组织类型", 10), Column("党员数", 8), Column("村党组织书记", 11), Column("认定年度/批次", 11),
     Column("软弱涣散情形", 24, "left", min_em=6, max_em=10), Column("主要问题", 22, "left", min_em=5, max_em=9),
     Column("县级联系领导", 10), Column("乡镇包村领导", 10), Column("第一书记", 10),
-    Column("结对单位", 14, "left", max_em=6), Column("整改措施（项数/已完成）", 11), Column("完成时限", 11, max_em=2.5),
-    Column("当前阶段", 10), Column("验收时间", 11, max_em=2.5), Column("验收得分", 8), Column("销号时间", 11, max_em=2.5),
+    Column("结对单位", 14, "left", max_em=6), Column("整改措施（项数/已完成）", 11), Column("完成时限", 11),
+    Column("当前阶段", 10), Column("验收时间", 11), Column("验收得分", 8), Column("销号时间", 11),
     Column("备注", 11, "left", max_em=6),
 )
 
 
 def listed_cases(ledger: Ledger, year: int | None) -> list[RectificationCase]:
     """Cases of ``year`` (all years when None) that were listed as weak branches."""
-    return [c for c in ledger.cases() if (year is None or c.year == year) and c.state not in NOT_LISTED]
+    rank = ledger.village_rank()
+    cases = [c for c in ledger.cases() if (year is None or c.year == year) and c.state not in NOT_LISTED]
+    return sorted(cases, key=lambda c: (rank.get(c.village_id, len(rank)), c.year, c.id))
 
 
 def _deadline(c: RectificationCase):
@@ -55,8 +57,8 @@ def summary_rows(ledger: Ledger, year: int | None) -> list[list[str]]:
             str(n), v.township, v.name, v.org_name or f"{v.name}{v.org_type.value}", v.org_type.value, str(v.members), v.secretary_name,
             c.batch or f"{c.year}年", situations, problem, holder(Role.COUNTY_LEADER), holder(Role.TOWNSHIP_LEADER),
             holder(Role.FIRST_SECRETARY), holder(Role.PAIRED_UNIT), f"{len(c.tasks)}/{c.tasks_done}",
-            table_date(_deadline(c), two_lines=True), c.state.value, table_date(acc.on if acc else None, two_lines=True),
-            "" if acc is None or acc.score is None else f"{acc.score:g}", table_date(c.signed_off_on, two_lines=True),
+            table_date(_deadline(c)), c.state.value, table_date(acc.on if acc else None),
+            "" if acc is None or acc.score is None else f"{acc.score:g}", table_date(c.signed_off_on),
             note,
         ])
     return rows
@@ -65,4 +67,19 @@ def summary_rows(ledger: Ledger, year: int | None) -> list[list[str]]:
 def summary_table(ledger: Ledger, year: int | None) -> TableSpec:
     """21 columns across one A4 landscape page: 小五 type, narrow cell padding and dates on two lines
     (四号/小四 would leave two characters a column); long texts wrap in their cells."""
-    return TableSpec(COLUMNS, summary_rows(ledger, year), size=SIZE_S5, margin=28)
+    rows = summary_rows(ledger, year)
+    return TableSpec(COLUMNS, rows, size=SIZE_S5, margin=28, totals=summary_totals(rows))
+
+
+def summary_totals(rows: list[list[str]]) -> list[str]:
+    """合计 under the columns that are counts: villages, Party members, tasks (all / done)."""
+    if not rows:
+        return []
+    col = {c.title: i for i, c in enumerate(COLUMNS)}
+    out = [""] * len(COLUMNS)
+    out[col["序号"]] = "合计"
+    out[col["村名"]] = f"{len(rows)}个"
+    out[col["党员数"]] = str(sum(int(r[col["党员数"]] or 0) for r in rows))
+    tasks = [r[col["整改措施（项数/已完成）"]].split("/") for r in rows]
+    out[col["整改措施（项数/已完成）"]] = f"{sum(int(a) for a, _ in tasks)}/{sum(int(b) for _, b in tasks)}"
+    return out

@@ -24,7 +24,8 @@ from typing import Protocol
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 
-from .layout import LATIN_FONT, SIZE_S4, TEXT_W, Fonts, pt, safe_text, text_em
+from . import words
+from .layout import LATIN_FONT, SIZE_S4, TEXT_W, Fonts, pt, safe_text
 
 
 
@@ -66,6 +67,7 @@ class TableSpec:
     auto: bool = True  # widths from the content (sampled), the way a browser lays out a table
     margin: int = 57  # left and right cell padding, twips
     widths: list[int] = field(default_factory=list)  # explicit twips; empty → computed
+    totals: Sequence[str] = ()  # a 合计 row under the data (one value per column), or none
 
 
 def column_widths(columns: Sequence[Column], total: int) -> list[int]:
@@ -76,42 +78,22 @@ def column_widths(columns: Sequence[Column], total: int) -> list[int]:
     return widths
 
 
-def _latin_em(text: str) -> float:
-    """Width of ASCII text in ems (Times New Roman, the Latin font of every cell): digits and most
-    characters ½, capitals (the X of an ID number) about ¾, full stops and commas ¼ (``2026.01.23`` is
-    4½ em, not 5; ``*****776X`` is 4¾, not 4½)."""
-    wide = narrow = 0
-    for c in text:
-        if "A" <= c <= "Z":
-            wide += 1
-        elif c in ".,:;":
-            narrow += 1
-    return 0.5 * len(text) + 0.25 * (wide - narrow)
-
-
-def _cell_em(text: str) -> tuple[float, float, float]:
-    """(natural, hard, soft) widths of a cell's text in ems: its longest line; the width below which
-    it breaks badly (a Latin token such as a date, phone or ID number; a name of up to three
-    characters; two characters of longer Chinese text); and the width it would like at least (three
-    characters of longer Chinese text)."""
-    natural = hard = soft = 0.0
-    for line in text.split("\n"):
-        if line.isascii():
-            em = _latin_em(line)
-            natural, hard, soft = max(natural, em), max(hard, em), max(soft, em)
-            continue
-        # UTF-8 length tells Chinese (3 bytes, 1 em) from Latin (1 byte, ½ em) without a loop per character
-        em = 0.5 * len(line) + 0.25 * (len(line.encode("utf-8", "surrogatepass")) - len(line))
-        natural = max(natural, em)
-        latin = max((_latin_em(tok) for tok in _LATIN_TOKEN.findall(line)), default=0.0)
-        hard = max(hard, latin, em if em <= 3 else 2.0)
-        soft = max(soft, latin, em if em <= 3 else 2.0 if em <= 4 else 3.0)
-    return natural, hard, soft
-
-
-_LATIN_TOKEN = re.compile(r"[0-9A-Za-z.\-/*]+")
 SAMPLE_ROWS = 100
-_SLACK = 12  # twips per column, so a word measured to fit exactly is not wrapped by rounding
+_SLACK = 20  # twips per column, so a word measured to fit exactly is not wrapped by rounding
+# Font sizes a table may step down to when its words do not fit across the page at its own size
+# (小四, 五号, 小五, 8 pt, 六号): a smaller type rather than an ID number or a date on two lines.
+SIZE_STEPS = (12.0, 10.5, 9.0, 8.0, 7.5)
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """Column widths (twips), the body and header font sizes (pt), and each column's room for text
+    in ems — what ``table_element`` draws and breaks lines by."""
+
+    widths: list[int]
+    size: float
+    header_size: float
+    rooms: list[float]
 
 
 def _spread(base: list[float], want: list[float], extra: float) -> list[float]:
@@ -123,45 +105,98 @@ def _spread(base: list[float], want: list[float], extra: float) -> list[float]:
     return [b + w * share for b, w in zip(base, want)]
 
 
-def auto_widths(spec: TableSpec, rows: Sequence[Sequence[object]]) -> list[int]:
-    """Column widths (twips) from the content, the way a browser lays out a table: every column gets
-    its hard minimum (see ``_cell_em``; a header at most four lines), then its soft minimum as far as
-    space allows, then the rest goes to the columns whose text would wrap, in proportion to how much
-    more they want, and is then settled in whole characters (``_whole_characters``). Large tables are
-    sampled: the first rows plus an even spread of the others."""
-    cols = list(spec.columns)
-    if not rows:
-        return column_widths(cols, spec.width)
-    step = max(1, (len(rows) - SAMPLE_ROWS) // SAMPLE_ROWS)
+def _measure(spec: TableSpec, rows: Sequence[Sequence[object]]) -> tuple[list[float], list[float], list[float]]:
+    """Per column, in ems: the hard minimum (its longest word: a code, a date, an ID number never
+    breaks; a header its longest word), the soft minimum (a header on two lines at a word break,
+    three characters of longer Chinese text) and the natural width (its longest line unbroken).
+    Large tables are sampled: the first rows plus an even spread of the others."""
+    step = max(1, (len(rows) - SAMPLE_ROWS) // SAMPLE_ROWS) if rows else 1
     sample = list(rows[:SAMPLE_ROWS]) + list(rows[SAMPLE_ROWS::step])
-    em_tw = spec.size * 20
-    avail = (spec.width - len(cols) * (2 * spec.margin + _SLACK)) / em_tw
     hards, softs, maxs = [], [], []
-    for i, c in enumerate(cols):
-        head = text_em(c.title)
-        hard = soft = hi = max(2.0, math.ceil(head / 4)) if head > 2 else head
+    for i, c in enumerate(spec.columns):
+        title = safe_text(c.title)
+        hard = words.longest_word(title)
+        soft = words.fewest_lines_width(title, 2)
+        hi = soft
+        latin = 0.0
         for row in sample:
-            if i < len(row):
-                natural, h, sft = _cell_em(safe_text(row[i]))
-                hi, hard, soft = max(hi, natural), max(hard, h), max(soft, sft)
+            if i >= len(row):
+                continue
+            text = safe_text(row[i])
+            if not text:
+                continue
+            natural = words.natural(text)
+            hi = max(hi, natural)
+            if natural <= hard:
+                continue
+            for line in text.split("\n"):
+                for w in words.units(line):
+                    ww = words.width(w)
+                    if w.isascii():
+                        latin = max(latin, ww)
+                    hard = max(hard, ww)
+            soft = max(soft, natural if natural <= 3 else 3.0)
         if c.max_em:
             hard, soft, hi = min(hard, c.max_em), min(soft, c.max_em), min(hi, c.max_em)
-        hard = max(hard, c.min_em)
+        hard = max(hard, latin, c.min_em)  # a cap never breaks a code
         soft = max(soft, hard)
         hards.append(hard)
         softs.append(soft)
         maxs.append(max(hi, soft))
-    if sum(hards) >= avail:  # not even the hard minimum fits: shrink it, texts wrap more
-        ems = [h * avail / sum(hards) for h in hards]
+    return hards, softs, maxs
+
+
+def table_layout(spec: TableSpec, rows: Sequence[Sequence[object]]) -> TableLayout:
+    """How a table is laid across the page, the way a browser lays out a table: every column gets
+    its hard minimum, then its soft minimum as far as space allows, then the rest goes to the
+    columns whose text would wrap, in proportion to how much more they want, settled in whole
+    characters (``_whole_characters``).
+
+    The type steps down (``SIZE_STEPS``) until the soft minimums fit, or at least the hard ones; only
+    when not even the smallest type holds every word do words break (the minimums shrink alike)."""
+    cols = list(spec.columns)
+    header = spec.header_size or spec.size
+    if spec.widths or not spec.auto or not rows:
+        widths = spec.widths or column_widths(cols, spec.width)
+        rooms = [(w - 2 * spec.margin - _SLACK) / (spec.size * 20) for w in widths]
+        return TableLayout(widths, spec.size, header, rooms)
+    hards, softs, maxs = _measure(spec, rows)
+    steps = [spec.size] + [s for s in SIZE_STEPS if s < spec.size]
+
+    def avail(size: float) -> float:
+        return (spec.width - len(cols) * (2 * spec.margin + _SLACK)) / (size * 20)
+
+    size = next((s for s in steps if sum(softs) <= avail(s)), None)
+    if size is None:
+        size = next((s for s in steps if sum(hards) <= avail(s)), steps[-1])
+    room = avail(size)
+    if sum(hards) >= room:  # not even the smallest type holds every word: words break
+        ems = [h * room / sum(hards) for h in hards]
     else:
-        ems = _spread(hards, [s - h for h, s in zip(hards, softs)], avail - sum(hards))
-        ems = _spread(ems, [m - e for e, m in zip(ems, maxs)], avail - sum(ems))
-        ems = _whole_characters(ems, hards, maxs, avail)
-        if avail - sum(ems) > 0.01:  # everything fits on one line: widen all alike
-            ems = [e + (avail - sum(ems)) * e / sum(ems) for e in ems]
+        ems = _spread(hards, [s - h for h, s in zip(hards, softs)], room - sum(hards))
+        ems = _spread(ems, [m - e for e, m in zip(ems, maxs)], room - sum(ems))
+        ems = _whole_characters(ems, hards, maxs, room)
+        if room - sum(ems) > 0.01:  # everything fits on one line: widen all alike
+            ems = [e + (room - sum(ems)) * e / sum(ems) for e in ems]
+    em_tw = size * 20
     widths = [int(e * em_tw) + 2 * spec.margin + _SLACK for e in ems]
     widths[-1] += spec.width - sum(widths)
-    return widths
+    rooms = [(w - 2 * spec.margin - _SLACK) / em_tw for w in widths]
+    return TableLayout(widths, size, header * size / spec.size, rooms)
+
+
+def auto_widths(spec: TableSpec, rows: Sequence[Sequence[object]]) -> list[int]:
+    """Column widths (twips) from the content (``table_layout``)."""
+    return table_layout(spec, rows).widths
+
+
+def broken(value: object, room: float) -> str:
+    """A cell's text with its lines broken between words to fit ``room`` ems (the renderer would
+    break Chinese anywhere, and a code at its column's edge)."""
+    text = safe_text(value)
+    if not text or words.natural(text) <= room + 1e-6:
+        return text
+    return "\n".join(words.wrap(text, room))
 
 
 def _whole_characters(ems: list[float], hards: list[float], maxs: list[float], avail: float) -> list[float]:
@@ -249,28 +284,33 @@ def _style_ppr(style_id: str | None) -> str:
 
 
 
-def _header_rows(spec: TableSpec, head_ppr: str, widths: list[int]) -> list[str]:
-    size = spec.header_size or spec.size
+def _header_rows(spec: TableSpec, head_ppr: str, layout: TableLayout) -> list[str]:
+    size, widths = layout.header_size, layout.widths
+    em_tw = size * 20
+
+    def title(text: str, width: int) -> str:  # broken between words, like the cells
+        return broken(text, (width - 2 * spec.margin - _SLACK) / em_tw)
+
     row_open = (f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{pt(size * 2.2)}" w:hRule="atLeast"/>'
                 f"<w:tblHeader/></w:trPr>")
     cols = list(spec.columns)
     if not any(c.group for c in cols):
-        return [row_open + "".join(CellTemplate(w, head_ppr).render(c.title) for c, w in zip(cols, widths))
+        return [row_open + "".join(CellTemplate(w, head_ppr).render(title(c.title, w)) for c, w in zip(cols, widths))
                 + "</w:tr>"]
     top, bottom = [], []
     i = 0
     while i < len(cols):
         c = cols[i]
         if not c.group:
-            top.append(CellTemplate(widths[i], head_ppr, vmerge="restart").render(c.title))
+            top.append(CellTemplate(widths[i], head_ppr, vmerge="restart").render(title(c.title, widths[i])))
             bottom.append(CellTemplate(widths[i], head_ppr, vmerge="continue").render(""))
             i += 1
             continue
         j = i
         while j < len(cols) and cols[j].group == c.group:
-            bottom.append(CellTemplate(widths[j], head_ppr).render(cols[j].title))
+            bottom.append(CellTemplate(widths[j], head_ppr).render(title(cols[j].title, widths[j])))
             j += 1
-        top.append(CellTemplate(sum(widths[i:j]), head_ppr, span=j - i).render(c.group))
+        top.append(CellTemplate(sum(widths[i:j]), head_ppr, span=j - i).render(title(c.group, sum(widths[i:j]))))
         i = j
     return [row_open + "".join(top) + "</w:tr>", row_open + "".join(bottom) + "</w:tr>"]
 
@@ -315,10 +355,14 @@ def table_element(spec: TableSpec, fonts: Fonts, styles: StyleFactory,
     import copy
 
     rows = spec.rows if isinstance(spec.rows, list) else list(spec.rows)
-    widths = spec.widths or (auto_widths(spec, rows) if spec.auto else column_widths(spec.columns, spec.width))
+    layout = table_layout(spec, rows)
+    widths, size = layout.widths, layout.size
+    rooms = layout.rooms
+    # Lines broken between words here: the renderer would break Chinese anywhere (县委办/公室).
+    rows = [[broken(v, rooms[i]) if i < len(rooms) else v for i, v in enumerate(row)] for row in rows]
     border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
     borders = "".join(border.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    head_ppr = _style_ppr(styles.paragraph_style(fonts.heading1, spec.header_size or spec.size, "center"))
+    head_ppr = _style_ppr(styles.paragraph_style(fonts.heading1, layout.header_size, "center"))
     frame = (
         f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
         f'<w:tblInd w:w="0" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
@@ -327,11 +371,11 @@ def table_element(spec: TableSpec, fonts: Fonts, styles: StyleFactory,
         f'<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
         f'w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
         + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
-        + "".join(_header_rows(spec, head_ppr, widths)) + "</w:tbl>")
+        + "".join(_header_rows(spec, head_ppr, layout)) + "</w:tbl>")
     tbl = parse_xml(frame.encode("utf-8"))
     if place is not None:
         place(tbl)
-    cells = [CellTemplate(None, _style_ppr(styles.paragraph_style(fonts.body, spec.size, c.align,
+    cells = [CellTemplate(None, _style_ppr(styles.paragraph_style(fonts.body, size, c.align,
                                                                   claim_default=True)))
              for c in spec.columns]
     row_open = f'<w:tr xmlns:w="{W_NS}"><w:trPr><w:cantSplit/></w:trPr>'
@@ -364,4 +408,10 @@ def table_element(spec: TableSpec, fonts: Fonts, styles: StyleFactory,
         append(tr)
         if progress is not None and count % 250 == 0:
             progress(count)
+    if spec.totals:
+        # 合计: in the header's type, the figures under their columns
+        total_cells = [CellTemplate(None, head_ppr) for _ in spec.columns]
+        tbl.append(parse_xml((row_open + "".join(
+            t.render(broken(v, rooms[i])) for i, (t, v) in enumerate(zip(total_cells, spec.totals)))
+            + "</w:tr>").encode("utf-8")))
     return tbl

@@ -401,6 +401,11 @@ class Ledger:
     def villages(self) -> list[Village]:
         return sorted(self._all("villages"), key=lambda v: (v.township, v.id))
 
+    def village_rank(self) -> dict[int, int]:
+        """The one order of villages in every document and list that names several: the registry's
+        (``villages()``: township, then the order villages were entered). Village id → position."""
+        return self.derived("villages", "rank", lambda: {v.id: n for n, v in enumerate(self.villages())})
+
     def village(self, id: int) -> Village:
         return self._get("villages", id, "村")
 

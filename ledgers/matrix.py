@@ -68,7 +68,8 @@ def assignment_matrix(ledger: Ledger, on: date | None = None, year: int | None =
         planned = planned_holder(ledger, v.id) if held[Role.FIRST_SECRETARY] is None else None
         rows.append(MatrixRow(v, case, held, max(starts) if starts else None, planned,
                               tuple(by_village.get(v.id, ()))))
-    rows.sort(key=lambda r: (r.village.township, r.village.name))
+    rank = ledger.village_rank()
+    rows.sort(key=lambda r: (rank.get(r.village.id, len(rank)), r.case.year, r.case.id))
     listed = {r.village.id for r in rows}
     return AssignmentMatrix(rows, [c for c in found if c.village_id in listed])
 

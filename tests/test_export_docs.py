@@ -262,7 +262,13 @@ def test_circular_attachments_match_the_ledger(written, ledger):
     d = dashboard(ledger, 2026)
     summary, matrix = written["circular"].data_tables()
     listed = sum(n for s, n in d.cases_by_state.items() if s not in (CaseState.CANDIDATE, CaseState.DISMISSED))
-    assert len(summary.findall(qn("w:tr"))) == 1 + listed
+    rows = summary.findall(qn("w:tr"))
+    assert len(rows) == 1 + listed + 1  # the header, a row per listed case, 合计
+    cells = ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in rows[-1].findall(qn("w:tc"))]
+    cases = [c for c in ledger.cases() if c.year == 2026 and c.state not in (CaseState.CANDIDATE, CaseState.DISMISSED)]
+    assert cells[0] == "合计" and cells[2] == f"{listed}个"
+    assert cells[5] == str(sum(ledger.village(c.village_id).members for c in cases))
+    assert cells[14] == f"{sum(len(c.tasks) for c in cases)}/{sum(c.tasks_done for c in cases)}"
     assert len(matrix.findall(qn("w:tr"))) == 2 + len(d.matrix.rows)  # two header rows (姓名 | 职务 …)
 
 
