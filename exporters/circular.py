@@ -12,7 +12,7 @@ from datetime import date
 
 from ledgers.dates import cn_date
 from ledgers.ledger import Ledger
-from ledgers.models import CaseState, Role
+from ledgers.models import AcceptanceResult, CaseState, Role
 from ledgers.stats import dashboard
 
 from .content import Attachment, Content, scope_words
@@ -42,6 +42,23 @@ class VillageOverdue:
 
 
 @dataclass(frozen=True)
+class FailedAcceptance:
+    village: str
+    on: date
+    score: float | None
+    result: str
+
+
+@dataclass(frozen=True)
+class Relapse:
+    village: str
+    on: date
+    case_year: int
+    relisted: str  # what became of it: "已重新列入整顿" / "正在核查认定" / ""
+    in_summary: bool  # the new case is a row of 附件1
+
+
+@dataclass(frozen=True)
 class CircularFigures:
     """Every number the 通报 states, taken from one ``dashboard`` call."""
 
@@ -53,6 +70,8 @@ class CircularFigures:
     overdue: list[VillageOverdue]
     gaps: list[tuple[str, list[Role]]]  # village → missing roles
     conflicts: list[str] = field(default_factory=list)
+    failed: list[FailedAcceptance] = field(default_factory=list)  # acceptances that did not pass
+    relapsed: list[Relapse] = field(default_factory=list)  # 回头看 that found a relapse in the period
 
     @property
     def overdue_tasks(self) -> int:
@@ -76,8 +95,26 @@ def figures(ledger: Ledger, year: int | None) -> CircularFigures:
     conflicts = [f"{names.get(c.village_id, '')}：{c.message}" for c in d.matrix.conflicts]
     total = sum(d.cases_by_state.values())
     listed = sum(n for s, n in d.cases_by_state.items() if s not in NOT_LISTED)
+    # The listed cases in the 附件1's order: what the 通报 states of them is what its rows show.
+    listed_ids = set()
+    failed: list[FailedAcceptance] = []
+    for c in listed_cases(ledger, year):
+        listed_ids.add(c.id)
+        for a in c.acceptances:
+            if a.result == AcceptanceResult.FAIL:
+                failed.append(FailedAcceptance(ledger.village_name(c.village_id), a.on, a.score, a.result.value))
+    # A relapse belongs to the period in which the 回头看 found it, whichever batch the case was.
+    rank = ledger.village_rank()
+    relapsed: list[Relapse] = []
+    for c in sorted(ledger.cases(), key=lambda c: (rank.get(c.village_id, len(rank)), c.year, c.id)):
+        for r in c.reviews:
+            if r.relapsed and (year is None or r.on.year == year):
+                new = next((x for x in ledger.cases() if x.id == c.relapsed_into), None) if c.relapsed_into else None
+                relisted = "" if new is None else "正在核查认定" if new.state in NOT_LISTED else "已重新列入整顿"
+                relapsed.append(Relapse(ledger.village_name(c.village_id), r.on, c.year, relisted,
+                                        new is not None and new.id in listed_ids))
     return CircularFigures(year, d.today, total, listed, dict(d.cases_by_state), list(by_village.values()),
-                           gaps, conflicts)
+                           gaps, conflicts, failed, relapsed)
 
 
 def body_text(ledger: Ledger, f: CircularFigures) -> str:
@@ -102,21 +139,41 @@ def body_text(ledger: Ledger, f: CircularFigures) -> str:
                            if f.by_state.get(state))
         lines.append(f"已认定的{f.listed}个村党组织中，{stages}（详见附件1）。")
     lines.append("二、存在的问题")
+    if not f.total:
+        lines.append(f"{whole}{year_text}暂无列入整顿的软弱涣散村党组织，不涉及整改任务和“四个一”包联。")
+        return _requirements(s, lines)
+    n = iter("（一）（二）（三）（四）（五）".replace("）", "）|").split("|"))
     if f.overdue:
         detail = "；".join((f"{o.village}{o.tasks}项（最长逾期{o.max_days}天）" if o.tasks > 1 else f"{o.village}1项（逾期{o.max_days}天）") for o in f.overdue)
-        lines.append(f"（一）部分整改任务逾期未完成。共有{len(f.overdue)}个村{f.overdue_tasks}项整改任务超过完成时限"
+        lines.append(f"{next(n)}部分整改任务逾期未完成。共有{len(f.overdue)}个村{f.overdue_tasks}项整改任务超过完成时限"
                      f"仍未完成：{detail}。相关责任领导和责任人要逐项分析原因，限期完成。")
     else:
-        lines.append("（一）整改任务均在完成时限内推进，暂无逾期未完成的整改任务。")
+        lines.append(f"{next(n)}整改任务均在完成时限内推进，暂无逾期未完成的整改任务。")
+    if f.failed:
+        detail = "；".join(f"{x.village}于{cn_date(x.on)}验收" + (f"得分{x.score:g}分，" if x.score is not None else "")
+                           + f"等次为{x.result}" for x in f.failed)
+        lines.append(f"{next(n)}部分村验收未通过。{len(f.failed)}次验收未通过：{detail}（详见附件1）。"
+                     f"未通过验收的村须针对验收发现的问题重新整改，整改到位后再申请验收。")
+    if f.relapsed:
+        detail = "；".join(
+            f"{x.village}（{x.case_year}年度整顿村）{cn_date(x.on)}回头看发现反弹"
+            + (f"，{x.relisted}" if x.relisted else "") + ("（详见附件1）" if x.in_summary else "")
+            for x in f.relapsed)
+        lines.append(f"{next(n)}个别村出现反弹。{len(f.relapsed)}个村整顿销号后出现反弹：{detail}。"
+                     f"要深入剖析反弹原因，巩固整顿成果，防止问题反复。")
     if f.gaps:
         detail = "；".join(f"{village}缺{'、'.join(r.value for r in roles)}" for village, roles in f.gaps)
-        text = (f"（二）“四个一”包联力量尚未配齐。{len(f.gaps)}个村“四个一”包联力量未配齐，共缺{f.gap_count}项："
+        text = (f"{next(n)}“四个一”包联力量尚未配齐。{len(f.gaps)}个村“四个一”包联力量未配齐，共缺{f.gap_count}项："
                 f"{detail}（详见附件2）。")
     else:
-        text = "（二）“四个一”包联力量已全部配齐（详见附件2）。"
+        text = f"{next(n)}“四个一”包联力量已全部配齐（详见附件2）。"
     if f.conflicts:
         text += f"另有{len(f.conflicts)}处包联冲突：" + "；".join(f.conflicts) + "，须及时调整。"
     lines.append(text)
+    return _requirements(s, lines)
+
+
+def _requirements(s, lines: list[str]) -> str:  # noqa: ANN001 - Settings
     lines.append("三、下步工作要求")
     requirements = s.circular_requirements.strip()
     if requirements:

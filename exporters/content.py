@@ -35,6 +35,11 @@ class Content:
     doc_type: str = "通知"  # 通报 / 通知 / 报告
     to: str | None = None  # 主送 when not the office's default recipients (a 报告 goes up)
 
+    @property
+    def upward(self) -> bool:
+        """An upward document (上行文, GB/T 9704 §7.2.4): its 版头 carries the 签发人."""
+        return self.doc_type in ("报告", "请示")
+
 
 def scope_words(township: str) -> tuple[str, str]:
     """(全镇, 镇党委) for a 镇; 乡, 街道 and 县 likewise."""

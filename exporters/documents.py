@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
 
 from ledgers.dates import cn_date
 from ledgers.errors import LedgerError
@@ -66,7 +67,29 @@ def content(ledger: Ledger, kind: str, options: ExportOptions) -> Content:
     if k.village == "required" and options.village_id is None:
         raise LedgerError(f"生成{k.label}须先选择一个村。")
     module = importlib.import_module(f"exporters.{k.module}")
-    return module.content(ledger, options)
+    c = module.content(ledger, options)
+    if options.notice is False and c.notice:
+        raise LedgerError(f"{k.label}没有“只输出表格”的形式：它本身就是公文（表格在附件中）。")
+    return c
+
+
+def draft_notes(ledger: Ledger, kind: str, options: ExportOptions) -> list[str]:
+    """What a written document still lacks before it can be issued (said when it is written, and
+    kept in the file's properties as its status): a blank 发文字号, an upward document's 签发人."""
+    return [message for _, message in _draft_gaps(ledger, content(ledger, kind, options), options)]
+
+
+def _draft_gaps(ledger: Ledger, c: Content, options: ExportOptions) -> list[tuple[str, str]]:
+    if not c.notice:
+        return []
+    s = ledger.settings
+    gaps = []
+    if options.doc_number is None:
+        number = doc_number_text(s.prefix, options.issue_date(ledger).year, None)
+        gaps.append(("发文字号", f"发文字号留空（{number}），这是一份草稿：定稿前请编号（--doc-number 或导出时填写）。"))
+    if c.upward and not (options.signer if options.signer is not None else s.signer).strip():
+        gaps.append(("签发人", "上行文的签发人未填：请在设置中填写“签发人”，或导出时指定（--signer）。"))
+    return gaps
 
 
 def preview_text(ledger: Ledger, kind: str, options: ExportOptions) -> str:
@@ -79,7 +102,37 @@ def build(ledger: Ledger, kind: str, options: ExportOptions, progress: Progress 
     """Gather and lay the document out; ``progress(fraction, message)`` is called as it goes."""
     report = progress or (lambda f, m: None)
     report(0.02, "正在汇总台账数据…")
-    return layout(ledger, content(ledger, kind, options), options, report)
+    c = content(ledger, kind, options)
+    doc = layout(ledger, c, options, report)
+    _properties(doc, ledger, c, options)
+    return doc
+
+
+def _properties(doc: DocxDocument, ledger: Ledger, c: Content, options: ExportOptions) -> None:
+    """File properties a clerk sees in Word's 属性: the office as author, now as the dates (not
+    python-docx's template: "python-docx", 2013), the title, and 草稿 while something is missing."""
+    import datetime as dt
+
+    s = ledger.settings
+    props = doc.core_properties
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    props.author = props.last_modified_by = s.printer or s.committee_name
+    props.title = options.title or c.title
+    props.subject = kind_label_of(c)
+    props.keywords = props.comments = ""
+    props.category = c.doc_type if c.notice else "表格"
+    gaps = [short for short, _ in _draft_gaps(ledger, c, options)]
+    props.content_status = f"草稿（{'、'.join(gaps)}待填）" if gaps else "定稿"
+    props.created = props.modified = now
+    props.revision = 1
+    props.language = "zh-CN"
+    printed = props._element.find(qn("cp:lastPrinted"))
+    if printed is not None:  # the template's 2013: this file has never been printed
+        props._element.remove(printed)
+
+
+def kind_label_of(c: Content) -> str:
+    return c.attachments[0].title if c.attachments else c.title
 
 
 def layout(ledger: Ledger, c: Content, options: ExportOptions, progress: Progress | None = None) -> DocxDocument:
@@ -111,8 +164,9 @@ def layout(ledger: Ledger, c: Content, options: ExportOptions, progress: Progres
 
     g = GongwenDocument(fonts)
     issue = options.issue_date(ledger)
+    signer = (options.signer if options.signer is not None else s.signer) if c.upward else None
     g.letterhead(s.mark, doc_number_text(s.prefix, issue.year, options.doc_number), copy_no=options.copy_no,
-                 secrecy=options.secrecy, urgency=options.urgency)
+                 secrecy=options.secrecy, urgency=options.urgency, signer=signer)
     g.blank(2)
     g.title(options.title or c.title)
     g.blank()

@@ -202,8 +202,12 @@ class GongwenDocument:
     # ------------------------------------------------------------ 版头
 
     def letterhead(self, mark: str, doc_number: str, *, copy_no: str = "", secrecy: str = "",
-                   urgency: str = "") -> None:
-        """份号/密级/紧急程度, the red 发文机关标志 (top 35 mm below the 版心 top), 发文字号, red line."""
+                   urgency: str = "", signer: str | None = None) -> None:
+        """份号/密级/紧急程度, the red 发文机关标志 (top 35 mm below the 版心 top), 发文字号, red line.
+
+        ``signer`` (not None) makes it an upward document's 版头 (GB/T 9704 §7.2.3–7.2.4): the 发文字号
+        one character in from the left and ``签发人：姓名`` one character in from the right, on one
+        line; 签发人 in 仿宋, the name in 楷体 (an empty name leaves room to write it in)."""
         lines = 0
         for text, font in ((copy_no, self.fonts.body), (secrecy, self.fonts.heading1), (urgency, self.fonts.heading1)):
             if text:
@@ -218,8 +222,18 @@ class GongwenDocument:
         self.add(paragraph_xml(run(mark, self.fonts.title, size, color=L.RED, spacing=0),
                                ppr(align="center", line=mark_line, snap=False)))
         self.blank(2)
-        red_line = f'<w:pBdr><w:bottom w:val="single" w:sz="8" w:space="4" w:color="{L.RED}"/></w:pBdr>'
-        self.add(paragraph_xml(run(doc_number, self.fonts.body), ppr(align="center", border_bottom=red_line)))
+        # 4 mm from the 文号 down to the red line: the line box ends ~1.7 mm under the glyphs (measured
+        # on the rendered page), the border's space adds 7 pt (2.5 mm).
+        red_line = f'<w:pBdr><w:bottom w:val="single" w:sz="8" w:space="7" w:color="{L.RED}"/></w:pBdr>'
+        if signer is None:
+            self.add(paragraph_xml(run(doc_number, self.fonts.body), ppr(align="center", border_bottom=red_line)))
+            return
+        name = safe_text(signer).strip() or "\u3000" * 3
+        tabs = f'<w:tabs><w:tab w:val="right" w:pos="{self.text_width - CHAR_TW}"/></w:tabs>'
+        # one full-width space, not an indent: an indent would shorten the red line under the paragraph
+        self.add(paragraph_xml(run("\u3000" + doc_number, self.fonts.body) + "<w:r><w:tab/></w:r>"
+                               + run("签发人：", self.fonts.body) + run(name, self.fonts.heading2),
+                               ppr(align="left", border_bottom=red_line, tabs=tabs)))
 
     # ------------------------------------------------------------ 主体
 
@@ -402,8 +416,14 @@ class GongwenDocument:
         """
         own_page = own_page or self.landscape
         if own_page:
-            # the back of a sheet (GB/T 9704 §8: 版记 on the last, even page)
-            self.new_section(landscape=False, even_page=True)
+            # The back of a sheet (版记 on the last, even page): a blank page first when the 版记's
+            # page would be odd. A real page, not an evenPage break, which LibreOffice drops from PDFs.
+            from .pages import count_pages
+
+            if count_pages(self.doc) % 2 == 0:
+                self.blank_page()
+            self.new_section(landscape=False)
+            self._number_pages_again()
         cc = safe_text(cc).strip().rstrip("。.")
         font, size = self.fonts.body, L.SIZE_4
         width = L.TEXT_W
@@ -440,6 +460,29 @@ class GongwenDocument:
             f'<w:tblGrid><w:gridCol w:w="{width}"/></w:tblGrid>{"".join(rows)}</w:tbl>')
         # a 1 pt paragraph after the table (the float's anchor): it can never push a page of its own
         self.add(paragraph_xml(run("", font, 1), ppr(line=tiny, snap=False)))
+
+    def blank_page(self) -> None:
+        """A page left blank, without a page number (it still counts: the next page is one more)."""
+        self.new_section(landscape=False)
+        self.add(paragraph_xml("", ppr()))
+        section = self.doc.sections[-1]
+        for footer in (section.footer, section.even_page_footer):
+            footer.is_linked_to_previous = False
+            for child in list(footer._element):
+                footer._element.remove(child)
+            footer._element.append(parse_xml(paragraph_xml("", ppr(line=pt(16), snap=False))))
+
+    def _number_pages_again(self) -> None:
+        """The current section shows the page numbers of the first (after a blank page, which has none)."""
+        first = self.doc.sections[0]._sectPr
+        current = self.body.sectPr
+        if current is first:
+            return
+        for ref in current.findall(qn("w:footerReference")):
+            current.remove(ref)
+        for ref in first.findall(qn("w:footerReference")):
+            current.insert(0, copy.deepcopy(ref))
+        self._order_sectpr(current)
 
     @staticmethod
     def _colophon_row(runs: str, lines: int, p: str) -> str:

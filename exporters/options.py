@@ -34,6 +34,7 @@ class ExportOptions:
     secrecy: str = ""  # 密级和保密期限
     urgency: str = ""  # 紧急程度
     annotation: str = ""  # 附注
+    signer: str | None = None  # 签发人 of an upward document; None → settings.signer
 
     def batch_year(self, ledger: Ledger) -> int | None:
         """The year whose cases are reported, or None for all batches."""

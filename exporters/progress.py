@@ -71,4 +71,9 @@ def content(ledger: Ledger, options: ExportOptions) -> Content:
     body = (f"现将《{att.title}》印发给你们，请认真抓好落实。\n"
             f"各责任领导和责任人要对照问题清单和整改措施逐项推进，按时限完成整改并留存佐证材料，"
             f"推进情况每月报{scope_words(s.township)[1]}。")
-    return issued_table(s.committee_name, att, body, options.notice)
+    c = issued_table(s.committee_name, att, body, options.notice)
+    if options.village_id is not None and c.notice:
+        # one village's 推进表 goes to that village's Party organisation, not to every village
+        v = ledger.village(options.village_id)
+        c.to = v.org_name or f"{v.name}{v.org_type.value}"
+    return c

@@ -29,7 +29,9 @@ def pick_case(ledger: Ledger, options: ExportOptions) -> RectificationCase:
     return (accepted or cases)[-1]
 
 
-def form_rows(ledger: Ledger, c: RectificationCase) -> list[FormRow]:
+def form_rows(ledger: Ledger, c: RectificationCase, *, report: bool = False) -> list[FormRow]:
+    """The form's rows. Attached to the 报告 (``report``) it asks the county for its opinion, so the
+    county's cells (意见, 销号日期) are left for the county to fill in, whatever the ledger holds."""
     v = ledger.village(c.village_id)
     acc = c.last_acceptance
     situations = "；".join(f"{ledger.situation_text(code)}" for code in c.situations)
@@ -58,14 +60,14 @@ def form_rows(ledger: Ledger, c: RectificationCase) -> list[FormRow]:
         line("得分", "" if acc is None or acc.score is None else f"{acc.score:g}分"),
         line("验收等次", acc.result.value if acc else ""),
         opinion("乡镇党委意见", acc.township_opinion if acc else ""),
-        opinion("县委组织部意见", acc.county_opinion if acc else ""),
-        line("销号日期", cn_date(c.signed_off_on) if c.signed_off_on else ""),
+        opinion("县委组织部意见", acc.county_opinion if acc and not report else ""),
+        line("销号日期", cn_date(c.signed_off_on) if c.signed_off_on and not report else ""),
     ]
 
 
 def signoff_attachment(ledger: Ledger, options: ExportOptions) -> Attachment:
     c = pick_case(ledger, options)
-    rows = form_rows(ledger, c)
+    rows = form_rows(ledger, c, report=options.notice is not False)
     name = ledger.village_name(c.village_id)
 
     def xml(fonts: Fonts, width: int) -> str:

@@ -516,6 +516,7 @@ class Settings:
     issuer_mark: str = ""  # 发文机关标志, e.g. 中共青石镇委员会文件
     doc_prefix: str = ""  # 文号 prefix, e.g. 青石发
     printing_office: str = ""  # 印发机关
+    signer: str = ""  # 签发人 of upward documents (上行文: the 验收销号 report to 县委组织部)
     default_recipients: str = "各村（社区）党组织"
     default_cc: str = ""
     clerk: str = ""  # who is recorded in history and audit when no other name is given

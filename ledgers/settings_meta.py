@@ -13,7 +13,7 @@ from .models import Settings
 PROFILE_LABELS: dict[str, str] = {
     "township": "乡镇名称", "county": "所属县（市、区）", "party_committee": "乡镇党委全称",
     "issuer_mark": "发文机关标志", "doc_prefix": "发文字号前缀", "printing_office": "印发机关",
-    "default_recipients": "主送机关", "default_cc": "抄送机关", "clerk": "经办人",
+    "signer": "签发人", "default_recipients": "主送机关", "default_cc": "抄送机关", "clerk": "经办人",
     "font_body": "正文字体", "font_title": "标题字体", "font_heading1": "一级标题字体",
     "font_heading2": "二级标题字体", "font_page_number": "页码字体",
 }
@@ -21,6 +21,7 @@ PROFILE_HELP: dict[str, str] = {
     "party_committee": "留空则为“中共××镇委员会”", "issuer_mark": "留空则为“乡镇党委全称+文件”",
     "doc_prefix": "如：青石发；留空则按乡镇名生成", "printing_office": "留空则为“乡镇党委全称+党政办公室”",
     "clerk": "记入修改记录和案卷历史的姓名",
+    "signer": "上行文（如报县委组织部的验收销号报告）版头的签发人姓名",
 }
 RULE_LABELS: dict[str, str] = {
     "min_members_own_branch": "R1 单独建支部最少正式党员", "general_branch_members": "R2 可设党总支党员数",

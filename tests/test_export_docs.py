@@ -109,8 +109,19 @@ def test_red_mark_number_and_separator(written, ledger, kind):
     assert size <= 36
     assert mark.find(".//" + qn("w:rFonts")).get(qn("w:eastAsia")) == "方正小标宋简体"
     number = next(p for p in paragraphs if "〔" in r.p_text(p))
-    assert r.p_text(number) == "青石发〔2026〕12号"
-    assert re.fullmatch(r".+〔\d{4}〕[1-9]\d*号", r.p_text(number))
+    if kind == "signoff":
+        # an upward document (a 报告 to 县委组织部): 发文字号 one character in from the left, 签发人 on
+        # the right of the same line (GB/T 9704 §7.2.4), the name in 楷体 — blank here, to write in
+        assert r.p_text(number) == "\u3000青石发〔2026〕12号签发人：\u3000\u3000\u3000"
+        assert number.find(qn("w:pPr") + "/" + qn("w:tabs") + "/" + qn("w:tab")).get(qn("w:val")) == "right"
+        fonts = [rf.get(qn("w:eastAsia")) for rf in number.iter(qn("w:rFonts"))]
+        assert fonts[-2:] == ["仿宋_GB2312", "楷体_GB2312"]
+    else:
+        assert r.p_text(number) == "青石发〔2026〕12号"
+        assert number.find(qn("w:pPr") + "/" + qn("w:jc")).get(qn("w:val")) == "center"
+    assert "签发人" not in r.text().replace(r.p_text(number), "")
+    border = number.find(qn("w:pPr") + "/" + qn("w:pBdr") + "/" + qn("w:bottom"))
+    assert int(border.get(qn("w:space"))) == 7  # 4 mm under the 文号 (measured on the rendered page)
     border = number.find(qn("w:pPr") + "/" + qn("w:pBdr") + "/" + qn("w:bottom"))
     assert border is not None and border.get(qn("w:color")) == "FF0000"
     ind = number.find(qn("w:pPr") + "/" + qn("w:ind"))

@@ -1,0 +1,123 @@
+"""The printed sheet, as a 办公室 reviewer checks it: the 版记 on an even page (the back of a sheet,
+after a blank page without a number when needed), no ID number, phone or date broken across lines,
+an upward document's 签发人 on the 文号 line — and the builder's own page count
+(``exporters.pages``), which decides the blank page, equal to LibreOffice's.
+
+The structure is checked on every machine; the rendered checks run where LibreOffice and the fonts
+the layout was checked with are installed (as ../shared/tools/print-check does it)."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from exporters import documents
+from exporters.options import ExportOptions
+from exporters.pages import count_pages
+from test_export_support import demo_ledger
+
+RENDER = shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdfinfo")
+NEEDED_FONTS = ("AR PL UMing", "AR PL UKai", "Liberation Serif", "Noto Serif CJK")
+
+
+def _fonts_missing() -> list[str]:
+    try:
+        listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return list(NEEDED_FONTS)
+    return [f for f in NEEDED_FONTS if f not in listed]
+
+
+MISSING = _fonts_missing() if RENDER else list(NEEDED_FONTS)
+LONG_BODY = "\n".join(["（四）加强督导检查。镇党委将采取明察暗访、随机抽查等方式，对各村整顿工作进展情况进行督导，"
+                       "督导结果纳入年度考核，对工作不力、进展缓慢的村予以通报批评。"] * 9)
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory):
+    ledger = demo_ledger(tmp_path_factory.mktemp("ledger") / "ledger.json")
+    yield ledger
+    ledger.close()
+
+
+def village(ledger, name: str) -> int:
+    return next(v.id for v in ledger.villages() if v.name == name)
+
+
+def cases(ledger):
+    """Every document, and documents whose 正文 runs to a different number of pages."""
+    body = documents.preview_text(ledger, "circular", ExportOptions())
+    return {
+        "circular": ExportOptions(doc_number=12),
+        "circular-long": ExportOptions(doc_number=12, body=body + "\n" + LONG_BODY),
+        "circular-longer": ExportOptions(doc_number=12, body=body + "\n" + LONG_BODY + "\n" + LONG_BODY),
+        "matrix": ExportOptions(doc_number=3),
+        "roster": ExportOptions(doc_number=4),
+        "roster-all": ExportOptions(doc_number=4, include_ended=True),
+        "ledger": ExportOptions(doc_number=5),
+        "ledger-one": ExportOptions(doc_number=6, village_id=village(ledger, "曾家村")),
+        "signoff": ExportOptions(doc_number=7, village_id=village(ledger, "石桥村"), signer="李明"),
+    }
+
+
+@pytest.fixture(scope="module")
+def written(ledger, tmp_path_factory):
+    out = tmp_path_factory.mktemp("docs")
+    return {name: documents.write(ledger, name.split("-")[0], options, out / f"{name}.docx")
+            for name, options in cases(ledger).items()}
+
+
+def test_the_colophon_ends_an_even_count_and_a_blank_page_has_no_number(written):
+    blanks = 0
+    for name, path in written.items():
+        d = docx.Document(str(path))
+        assert count_pages(d) % 2 == 0, name
+        sections = d.sections
+        last = sections[-1]
+        refs = {r.get(qn("w:type")): r.get(qn("r:id")) for r in last._sectPr.findall(qn("w:footerReference"))}
+        first = {r.get(qn("w:type")): r.get(qn("r:id")) for r in sections[0]._sectPr.findall(qn("w:footerReference"))}
+        assert refs == first, name  # the 版记's page is numbered like every other
+        if len(sections) > 2 and not "".join(p.text for p in sections[-2].footer.paragraphs).strip():
+            blanks += 1  # the blank page before the 版记: its own, empty footers
+            body = d.element.body
+            texts = "".join(t.text or "" for t in body.iter(qn("w:t")))
+            assert texts
+    assert blanks >= 1  # the demo's documents need one somewhere
+
+
+def _pdf(path: Path, tmp: Path) -> Path:
+    env = {**os.environ, "FONTCONFIG_FILE": str(Path(__file__).parent / "data" / "fonts.conf")}
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp / 'profile'}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp), str(path)], check=True, capture_output=True, timeout=300, env=env)
+    return tmp / f"{path.stem}.pdf"
+
+
+CODES = (("ID number", r"\d{6}\*{8}\d{3}[\dX]"), ("phone", r"1\d{2}\*{4}\d{4}"), ("date", r"\d{4}\.\d{2}\.\d{2}"))
+
+
+@pytest.mark.skipif(bool(MISSING), reason=f"LibreOffice/poppler or the fonts are missing: {MISSING}")
+def test_rendered_sheets_as_a_reviewer_checks_them(written, tmp_path):
+    for name, path in written.items():
+        pdf = _pdf(path, tmp_path)
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        rendered = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        assert rendered == count_pages(docx.Document(str(path))), name  # the builder counts as LibreOffice sets
+        pages = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,
+                               check=True).stdout.split("\f")
+        xml = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+        written_text = "\n".join("".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", p))
+                                 for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S))
+        for label, pattern in CODES:  # every code written prints whole on one line
+            assert len(re.findall(pattern, "\f".join(pages))) >= len(re.findall(pattern, written_text)), (name, label)
+        imprint = [i + 1 for i, p in enumerate(pages) if re.search(r"\d{4}年\d{1,2}月\d{1,2}日印发", re.sub(r"\s", "", p))]
+        assert imprint and imprint[-1] % 2 == 0 and imprint[-1] == rendered, (name, imprint, rendered)
+        if name == "signoff":
+            first = re.sub(r"[ \u3000]", "", pages[0])
+            assert re.search(r"青石发〔2026〕7号签发人：李明", first), first[:200]
