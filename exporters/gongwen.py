@@ -83,7 +83,6 @@ class GongwenDocument:
         self._reset_styles()
         self.landscape = landscape
         self._cell_styles: dict[tuple[str, float, str], str] = {}
-        self._default_cell: tuple[str, float, str] | None = None
         self._setup_section(self.body.sectPr, landscape=landscape)
         self._page_numbers()
 
@@ -374,27 +373,18 @@ class GongwenDocument:
         """Width of the 版心 in the current section (twips)."""
         return L.LANDSCAPE_TEXT_W if self.landscape else L.TEXT_W
 
-    def paragraph_style(self, font: str, size: float, align: str, *, claim_default: bool = False) -> str | None:
+    def paragraph_style(self, font: str, size: float, align: str) -> str:
         """A paragraph style for table cells (created on first use): fonts, size, alignment, exact
-        line height, no grid. Returns None when cells need no reference at all: the first data-cell
-        style asked for with ``claim_default`` becomes the document's *default* paragraph style
-        (every text paragraph names ``Normal`` explicitly), so the cells of the largest table — a
-        1,500-row roster has 31,500 — carry no style reference."""
+        line height, no grid. Never the document's default paragraph style: that stays ``Normal``,
+        the 三号仿宋 body, so a paragraph cleared in Word or WPS turns into body text, not 小五
+        centred table text."""
         key = (font, size, align)
-        if key == self._default_cell:
-            return None
         if key not in self._cell_styles:
-            default = claim_default and self._default_cell is None and align == "center"
-            style_id = "GwTableText" if default else f"GwT{len(self._cell_styles) + 1}"  # short: in every cell
-            name = "公文表格文字" if default else f"表格 {_esc(font)} {size:g}磅 {align}"
+            style_id = f"GwT{len(self._cell_styles) + 1}"  # short: it is in every cell
+            name = f"表格 {_esc(font)} {size:g}磅 {align}"
             self.doc.styles.element.append(parse_xml(
-                f'<w:style {_NS} w:type="paragraph"{" w:default=" + chr(34) + "1" + chr(34) if default else ""} '
-                f'w:customStyle="1" w:styleId="{style_id}"><w:name w:val="{name}"/>{cell_ppr(size, align)}'
-                f'{cell_rpr(_esc(font), size)}</w:style>'))
-            if default:
-                self.doc.styles["Normal"].element.attrib.pop(qn("w:default"), None)
-                self._default_cell = key
-                return None
+                f'<w:style {_NS} w:type="paragraph" w:customStyle="1" w:styleId="{style_id}">'
+                f'<w:name w:val="{name}"/>{cell_ppr(size, align)}{cell_rpr(_esc(font), size)}</w:style>'))
             self._cell_styles[key] = style_id
         return self._cell_styles[key]
 

@@ -5,12 +5,10 @@ python-docx's ``table.rows[i]`` / ``table.cell()`` rebuild the cell grid on ever
 is fixed layout with explicit widths summing to the 版心 (measured from the content, in the grid),
 header rows (黑体) repeat on every page, rows never split, cells are vertically centred.
 
-A data cell carries only its vertical alignment, and a paragraph-style reference unless its style
-is the document's default paragraph style (the first data table's centred cells claim that; every
-text paragraph of the 公文 names ``Normal`` explicitly). The style holds the fonts (with
+A data cell carries only its vertical alignment and a paragraph-style reference (the document's
+default paragraph style stays the 三号仿宋 body, ``Normal``). The style holds the fonts (with
 ``w:eastAsia``), size, alignment, exact line height and ``snapToGrid`` off (so the 28.95 pt body grid
-does not inflate rows). Cells leave out ``w:tcW`` (the grid of a fixed table gives the widths). A cell
-is then no bigger than a bare python-docx cell. (A table *style* would do the same for every table,
+does not inflate rows). Cells leave out ``w:tcW`` (the grid of a fixed table gives the widths). (A table *style* would do the same for every table,
 but LibreOffice converts such a document about twice as slowly: it applies the style cell by cell.)
 """
 from __future__ import annotations
@@ -32,9 +30,8 @@ from .layout import LATIN_FONT, SIZE_S4, TEXT_W, Fonts, pt, safe_text
 class StyleFactory(Protocol):
     """Creates (once) and names the styles a table refers to (``GongwenDocument`` is one)."""
 
-    def paragraph_style(self, font: str, size: float, align: str, *, claim_default: bool = False) -> str | None:
-        """The id of a paragraph style formatting table cells (font, size, alignment, exact lines);
-        None when it is the document's default paragraph style (no reference needed)."""
+    def paragraph_style(self, font: str, size: float, align: str) -> str:
+        """The id of a paragraph style formatting table cells (font, size, alignment, exact lines)."""
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _ALIGN = {"left": "left", "center": "center", "right": "right", "both": "both"}
@@ -375,8 +372,7 @@ def table_element(spec: TableSpec, fonts: Fonts, styles: StyleFactory,
     tbl = parse_xml(frame.encode("utf-8"))
     if place is not None:
         place(tbl)
-    cells = [CellTemplate(None, _style_ppr(styles.paragraph_style(fonts.body, size, c.align,
-                                                                  claim_default=True)))
+    cells = [CellTemplate(None, _style_ppr(styles.paragraph_style(fonts.body, size, c.align)))
              for c in spec.columns]
     row_open = f'<w:tr xmlns:w="{W_NS}"><w:trPr><w:cantSplit/></w:trPr>'
     if not rows:

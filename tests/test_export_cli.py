@@ -36,6 +36,23 @@ def test_signoff_for_a_village(db, tmp_path):
     result = run(db, "signoff", "--village", "金沙村", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert "金沙村软弱涣散村党组织整顿验收销号表" in DocxReader(out).text()
+    # no number and no 签发人: written as a draft, and said so
+    assert "（草稿）" in result.output
+    assert "注意：发文字号留空" in result.output and "注意：上行文的签发人未填" in result.output
+
+
+def test_signer_goes_on_the_upward_letterhead(db, tmp_path):
+    out = tmp_path / "s.docx"
+    result = run(db, "signoff", "--village", "金沙村", "--doc-number", "8", "--signer", "李明", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "草稿" not in result.output and "注意" not in result.output
+    assert "青石发〔2026〕8号签发人：李明" in DocxReader(out).text()
+
+
+def test_table_only_where_there_is_none_is_one_line(db, tmp_path):
+    result = run(db, "circular", "--table-only", "-o", str(tmp_path / "c.docx"))
+    assert result.exit_code == 2
+    assert "没有“只输出表格”的形式" in result.output and not (tmp_path / "c.docx").exists()
 
 
 def test_options_reach_the_document(db, tmp_path):

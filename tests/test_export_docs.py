@@ -232,10 +232,12 @@ def test_signoff_form_is_portrait(written):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_empty_page(written, kind):
-    """Every section has content and no page is broken twice (a section break then a page break)."""
+    """Every section has content — except the blank page that puts the 版记 on an even page, just
+    before it — and no page is broken twice (a section break then a page break)."""
     r = written[kind]
-    for block in r.section_blocks():
-        assert any(has_text(el) for el in block)
+    blocks = r.section_blocks()
+    for n, block in enumerate(blocks):
+        assert any(has_text(el) for el in block) or n == len(blocks) - 2, (kind, n)
     for block in r.section_blocks()[1:]:
         first = block[0]
         if first.tag == qn("w:p"):
@@ -337,3 +339,88 @@ def test_paragraph_properties_in_schema_order(written, kind):
     for ppr in written[kind].body.iter(qn("w:pPr")):
         names = [child.tag.split("}")[1] for child in ppr]
         assert names == sorted(names, key=order.index), names
+
+
+# ---------------------------------------------------------------- what a 办公室 reviewer sent back (issue 12)
+
+
+def village_named(ledger, name: str) -> int:
+    return next(v.id for v in ledger.villages() if v.name == name)
+
+
+def test_circular_states_failed_acceptances_and_relapses_as_the_attachment_shows(written, ledger):
+    r = written["circular"]
+    text = r.text()
+    # 石桥村's failed acceptance, with the score its 附件1 row shows
+    from ledgers.dates import cn_date
+
+    case = next(c for c in ledger.cases() if ledger.village_name(c.village_id) == "石桥村" and c.year == 2026)
+    failed = case.acceptances[-1]
+    assert f"石桥村于{cn_date(failed.on)}验收得分58分，等次为不合格（详见附件1）" in text
+    summary, _ = r.data_tables()
+    rows = [["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.findall(qn("w:tc"))]
+            for tr in summary.findall(qn("w:tr"))]
+    (stone,) = [row for row in rows if row[2] == "石桥村"]
+    assert stone[18] == "58"
+    # 龙泉村's relapse, found by a 回头看 this year on its 2025 case
+    old = next(c for c in ledger.cases() if ledger.village_name(c.village_id) == "龙泉村" and c.year == 2025)
+    found = next(r for r in old.reviews if r.relapsed)
+    assert f"龙泉村（2025年度整顿村）{cn_date(found.on)}回头看发现反弹，正在核查认定" in text
+    # the problems are numbered in order, whatever is present
+    heads = re.findall(r"^（([一二三四五])）", text, re.M)
+    assert heads[:4] == ["一", "二", "三", "四"]
+
+
+def test_a_year_without_cases_claims_nothing(ledger, tmp_path):
+    r = DocxReader(documents.write(ledger, "circular", ExportOptions(year=2030, doc_number=1), tmp_path / "c.docx"))
+    text = r.text()
+    assert "暂无列入整顿的软弱涣散村党组织" in text
+    assert "已全部配齐" not in text and "超过完成时限" not in text
+
+
+def test_one_village_progress_table_goes_to_that_village(ledger, tmp_path):
+    vid = village_named(ledger, "曾家村")
+    v = ledger.village(vid)
+    r = DocxReader(documents.write(ledger, "ledger", ExportOptions(village_id=vid, doc_number=2), tmp_path / "p.docx"))
+    text = r.text()
+    assert f"{v.org_name or v.name + v.org_type.value}：" in text
+    assert f"{ledger.settings.default_recipients}：" not in text
+
+
+def test_table_only_is_refused_where_a_document_has_no_such_form(ledger, tmp_path):
+    from ledgers.errors import LedgerError
+
+    with pytest.raises(LedgerError, match="没有“只输出表格”的形式"):
+        documents.write(ledger, "circular", ExportOptions(notice=False), tmp_path / "c.docx")
+
+
+def test_file_properties_are_the_offices_and_a_draft_says_so(ledger, tmp_path):
+    import datetime as dt
+
+    import docx
+
+    draft = docx.Document(str(documents.write(ledger, "matrix", ExportOptions(), tmp_path / "d.docx")))
+    final = docx.Document(str(documents.write(ledger, "matrix", ExportOptions(doc_number=3), tmp_path / "f.docx")))
+    for d in (draft, final):
+        p = d.core_properties
+        assert p.author == ledger.settings.printer and p.last_modified_by == ledger.settings.printer
+        assert "python-docx" not in (p.author + p.last_modified_by + (p.comments or ""))
+        assert p.created.date() == dt.datetime.now(dt.timezone.utc).date() and p.last_printed is None
+        assert p.title.endswith("“四个一”包联表》的通知")
+    assert draft.core_properties.content_status == "草稿（发文字号待填）"
+    assert final.core_properties.content_status == "定稿"
+    notes = documents.draft_notes(ledger, "signoff", ExportOptions(village_id=village_named(ledger, "石桥村")))
+    assert [n[:4] for n in notes] == ["发文字号", "上行文的"]
+
+
+def test_the_default_paragraph_style_is_the_body(written):
+    """A paragraph cleared in Word takes the default style: it must be 三号仿宋 body text, not the
+    small centred table style."""
+    r = written["roster"]
+    (default,) = [s for s in r.styles.values() if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) == "1"]
+    assert default.get(qn("w:styleId")) == "Normal"
+    assert default.find(qn("w:rPr")) is None and default.find(qn("w:pPr")) is None  # the document defaults: 三号仿宋
+    doc_defaults = r.styles_xml if hasattr(r, "styles_xml") else None
+    cells = [p for tbl in r.data_tables() for p in tbl.iter(qn("w:p"))]
+    assert all(p.find(qn("w:pPr") + "/" + qn("w:pStyle")) is not None for p in cells)  # cells name their style
+    del doc_defaults

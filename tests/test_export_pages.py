@@ -7,12 +7,9 @@ The structure is checked on every machine; the rendered checks run where LibreOf
 the layout was checked with are installed (as ../shared/tools/print-check does it)."""
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import zipfile
-from pathlib import Path
 
 import docx
 import pytest
@@ -21,21 +18,9 @@ from docx.oxml.ns import qn
 from exporters import documents
 from exporters.options import ExportOptions
 from exporters.pages import count_pages
-from test_export_support import demo_ledger
+from test_export_support import demo_ledger, render_missing, render_pdf
 
-RENDER = shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdfinfo")
-NEEDED_FONTS = ("AR PL UMing", "AR PL UKai", "Liberation Serif", "Noto Serif CJK")
-
-
-def _fonts_missing() -> list[str]:
-    try:
-        listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):
-        return list(NEEDED_FONTS)
-    return [f for f in NEEDED_FONTS if f not in listed]
-
-
-MISSING = _fonts_missing() if RENDER else list(NEEDED_FONTS)
+MISSING = render_missing()
 LONG_BODY = "\n".join(["（四）加强督导检查。镇党委将采取明察暗访、随机抽查等方式，对各村整顿工作进展情况进行督导，"
                        "督导结果纳入年度考核，对工作不力、进展缓慢的村予以通报批评。"] * 9)
 
@@ -92,20 +77,13 @@ def test_the_colophon_ends_an_even_count_and_a_blank_page_has_no_number(written)
     assert blanks >= 1  # the demo's documents need one somewhere
 
 
-def _pdf(path: Path, tmp: Path) -> Path:
-    env = {**os.environ, "FONTCONFIG_FILE": str(Path(__file__).parent / "data" / "fonts.conf")}
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp / 'profile'}", "--headless", "--convert-to",
-                    "pdf", "--outdir", str(tmp), str(path)], check=True, capture_output=True, timeout=300, env=env)
-    return tmp / f"{path.stem}.pdf"
-
-
 CODES = (("ID number", r"\d{6}\*{8}\d{3}[\dX]"), ("phone", r"1\d{2}\*{4}\d{4}"), ("date", r"\d{4}\.\d{2}\.\d{2}"))
 
 
 @pytest.mark.skipif(bool(MISSING), reason=f"LibreOffice/poppler or the fonts are missing: {MISSING}")
 def test_rendered_sheets_as_a_reviewer_checks_them(written, tmp_path):
     for name, path in written.items():
-        pdf = _pdf(path, tmp_path)
+        pdf = render_pdf(path, tmp_path)
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         rendered = int(re.search(r"Pages:\s+(\d+)", info).group(1))
         assert rendered == count_pages(docx.Document(str(path))), name  # the builder counts as LibreOffice sets

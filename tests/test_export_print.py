@@ -145,8 +145,9 @@ def table_columns(r: DocxReader, tbl) -> tuple[list[str], list[float], float, li
     header = [cell_text(tc).replace("\n", "") for tc in rows[0].findall(qn("w:tc"))]  # titles break between words
     data = [[cell_text(tc) for tc in tr.findall(qn("w:tc"))] for tr in rows
             if tr.find(qn("w:trPr") + "/" + qn("w:tblHeader")) is None]
-    (style,) = [s for s in r.styles.values() if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) == "1"]
-    size = int(style.find(qn("w:rPr") + "/" + qn("w:sz")).get(qn("w:val"))) / 2  # the data cells' style
+    first = next(tr for tr in rows if tr.find(qn("w:trPr") + "/" + qn("w:tblHeader")) is None)
+    style_id = first.find(".//" + qn("w:pStyle")).get(qn("w:val"))  # the data cells' style
+    size = int(r.styles[style_id].find(qn("w:rPr") + "/" + qn("w:sz")).get(qn("w:val"))) / 2
     return header, widths, size, data
 
 

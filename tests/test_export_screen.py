@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import Input, ProgressBar, Select, Static, TextArea
 
 from test_export_support import DocxReader
-from tests.tui_support import SIZE, TODAY, demo_db, open_section, retype, settle, static_text
+from tests.tui_support import SIZE, TODAY, demo_db, notifications, open_section, retype, settle, static_text
 from tui.app import make_app
 
 
@@ -52,6 +52,22 @@ async def test_preview_edit_and_write(tmp_path: Path) -> None:
         text = DocxReader(out).text()
         assert "[red]补充说明\n" in text and "青石发〔2026〕12号" in text
         assert "共排查列入软弱涣散村党组织" in text
+
+
+async def test_a_draft_is_said_to_be_one(tmp_path: Path) -> None:
+    """No 发文字号 typed: the document is written, and the clerk is told it is a draft and why."""
+    db = demo_db(tmp_path / "l.json")
+    out = tmp_path / "草稿.docx"
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_export(pilot)
+        await retype(pilot, "output", str(out))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert out.exists()
+        assert f"已写入草稿：{out}" in static_text(app, "#export-status")
+        said = notifications(app)
+        assert any("发文字号留空" in m and "草稿" in m for m in said), said
 
 
 async def test_signoff_needs_a_village_at_its_field(tmp_path: Path) -> None:

@@ -145,3 +145,36 @@ def has_text(el) -> bool:
 
 def page_field_in(xml: str) -> bool:
     return bool(re.search(r"<w:instrText[^>]*>\s*PAGE\s*</w:instrText>", xml)) and 'fldCharType="begin"' in xml
+
+
+# ---------------------------------------------------------------- rendering (where LibreOffice is installed)
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+
+# Line breaks on a rendered page depend on the fonts' metrics: render only with the fonts the layout
+# was checked with (GONGWEN.md), the Chinese font names mapped onto them as
+# ../shared/tools/render-docx maps them (tests/data/fonts.conf is its copy).
+NEEDED_FONTS = ("AR PL UMing", "AR PL UKai", "Liberation Serif", "Noto Serif CJK")
+FONTS_CONF = Path(__file__).parent / "data" / "fonts.conf"
+
+
+def render_missing() -> list[str]:
+    """What rendering needs and this machine lacks (empty: render tests run)."""
+    tools = [t for t in ("soffice", "pdftotext", "pdfinfo", "fc-list") if not shutil.which(t)]
+    if tools:
+        return tools
+    try:
+        listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return list(NEEDED_FONTS)
+    return [f for f in NEEDED_FONTS if f not in listed]
+
+
+def render_pdf(path: Path, outdir: Path) -> Path:
+    """The PDF LibreOffice makes of ``path`` (a throw-away profile, the mapped fonts)."""
+    env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{outdir / 'profile'}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(outdir), str(path)], check=True, capture_output=True, timeout=300, env=env)
+    return outdir / f"{Path(path).stem}.pdf"

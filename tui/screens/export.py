@@ -86,9 +86,10 @@ class ExportScreen(SectionScreen):
             self.fraction, self.text = fraction, text
 
     class Written(Message):
-        def __init__(self, path: Path) -> None:
+        def __init__(self, path: Path, drafts: list[str] | None = None) -> None:
             super().__init__()
             self.path = path
+            self.drafts = drafts or []  # what the document still lacks (a draft: no 发文字号, no 签发人)
 
     class Failed(Message):
         def __init__(self, text: str, preview: bool = False) -> None:
@@ -361,10 +362,11 @@ class ExportScreen(SectionScreen):
 
         try:
             written = documents.write(self.ledger, kind, options, path, progress)
+            drafts = documents.draft_notes(self.ledger, kind, options)
         except LedgerError as err:
             self.post_message(self.Failed(str(err)))
             return
-        self.post_message(self.Written(written))
+        self.post_message(self.Written(written, drafts))
 
     # ------------------------------------------------------------ results
 
@@ -391,6 +393,11 @@ class ExportScreen(SectionScreen):
     def _written(self, event: Written) -> None:
         self.written = event.path
         self.query_one("#export-progress", ProgressBar).update(progress=100)
+        if event.drafts:  # a draft: said where the clerk looks, and kept in the file's 属性 (状态：草稿)
+            self._status(f"已写入草稿：{event.path}")
+            self.notify("\n".join([f"已写入：{event.path}", *event.drafts]), title="导出完成（草稿）",
+                        severity="warning", markup=False, timeout=12)
+            return
         self._status(f"已写入：{event.path}")
         self.notify(f"已写入：{event.path}", title="导出完成", markup=False)
 
