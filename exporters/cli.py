@@ -21,6 +21,7 @@ from .options import ExportOptions, find_village_id, parse_issue_date, parse_yea
 @click.option("--doc-number", type=int, help="发文字号的序号，如 12 → 青石发〔2026〕12号；不填则留空待填")
 @click.option("--date", "issue", help="成文日期 YYYY-MM-DD（默认今天）")
 @click.option("--signer", help="签发人（上行文，如验收销号报告；默认取设置中的签发人）")
+@click.option("--unsealed", is_flag=True, help="不加盖印章的署名版式（默认为加盖印章的版式：成文日期右空四字）")
 @click.option("--to", help="主送机关（默认取设置中的主送机关）")
 @click.option("--cc", help="抄送机关，用中文逗号分隔（默认取设置）")
 @click.option("--no-mask", is_flag=True, help="显示完整的身份证号和手机号（默认隐去中间几位）")
@@ -33,7 +34,7 @@ from .options import ExportOptions, find_village_id, parse_issue_date, parse_yea
               help="输出的 .docx 文件（xlsx：.xlsx 工作簿）")
 @click.pass_obj
 def export(obj: Any, kind: str, village: str | None, year: str | None, doc_number: int | None, issue: str | None,
-           signer: str | None, to: str | None, cc: str | None, no_mask: bool, table_only: bool, all_secretaries: bool,
+           signer: str | None, unsealed: bool, to: str | None, cc: str | None, no_mask: bool, table_only: bool, all_secretaries: bool,
            body_file: Path | None, title: str | None, output: Path) -> None:
     """生成公文（GB/T 9704-2012 格式的 Word 文档）：通报、“四个一”包联表、第一书记花名册、整顿推进表、验收销号表；
     xlsx：全部台账导出为一个 Excel 工作簿（村情、整顿台账、整顿推进表、四个一包联表、第一书记花名册）。"""
@@ -51,6 +52,7 @@ def export(obj: Any, kind: str, village: str | None, year: str | None, doc_numbe
         year=parse_year(year, "--year"), doc_number=doc_number, date=parse_issue_date(issue, "--date"), to=to, cc=cc,
         mask=not no_mask, notice=False if table_only else None, include_ended=all_secretaries,
         body=body_file.read_text(encoding="utf-8") if body_file else None, title=title, signer=signer,
+        sealed=not unsealed,
     )
     with obj.open(read_only=True) as ledger:
         if village:

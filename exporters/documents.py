@@ -177,13 +177,19 @@ def layout(ledger: Ledger, c: Content, options: ExportOptions, progress: Progres
         raise LedgerError("正文不能为空。")
     # The last 正文 paragraph stays with the 附件说明 and the 署名 (no page with only a signature) —
     # unless it is the only one: page 1 must show 正文, so a one-paragraph 正文 is never pulled over.
+    chain, blanks = [], []
     if len(paragraphs) > 1:
         g.keep_with_next(paragraphs[-1:])
+        chain.append(paragraphs[-1])
     if c.attachments:
-        g.blank(keep_next=True)
-        g.attachment_note([a.title for a in c.attachments])
-    g.blank(keep_next=True)
-    g.signature(s.committee_name, cn_date(issue), note=options.annotation)
+        blanks += g.blank(keep_next=True)
+        chain += blanks[-1:] + g.attachment_note([a.title for a in c.attachments])
+    # sealed: two blank lines, so the seal's top comes within a line of the text and the 署名 and
+    # date sit below its centre (GB/T 9704 §7.3.5.1); unsealed: one (§7.3.5.2)
+    gap = g.blank(2 if options.sealed else 1, keep_next=True)
+    blanks += gap
+    chain += gap + g.signature(s.committee_name, cn_date(issue), note=options.annotation, sealed=options.sealed)
+    g.fit_on_page(chain, blanks)
     numbered = len(c.attachments) > 1
     for n, att in enumerate(c.attachments, 1):
         g.attachment(n if numbered else None, att.title, landscape=att.landscape, subtitle=att.subtitle)

@@ -189,10 +189,53 @@ class GongwenDocument:
         return self.add(paragraph_xml(run(text, font or self.fonts.body, size, color=color) if text else "",
                                       ppr(**p)))  # type: ignore[arg-type]
 
-    def blank(self, n: int = 1, *, keep_next: bool = False) -> None:
+    def blank(self, n: int = 1, *, keep_next: bool = False) -> list:
         """空一行: an empty paragraph with the same exact 28.95 pt line (never space-before)."""
-        for _ in range(n):
-            self.add(paragraph_xml("", ppr(keep_next=keep_next)))
+        return [self.add(paragraph_xml("", ppr(keep_next=keep_next))) for _ in range(n)]
+
+    def fit_on_page(self, chain: Sequence, blanks: Sequence) -> bool:
+        """Keep a chain of paragraphs that must stay together (the last 正文 paragraph, 附件说明, 署名,
+        date) on the page where it starts by tightening it, rather than moving it whole to the next
+        page and leaving lines empty at the foot of this one: its blank lines down to half a line,
+        then its lines down to 24 pt. When even that is not enough, the chain moves as before.
+        True when it was tightened."""
+        from .pages import paragraph_lines, room_before
+        from .pages import _Styles
+
+        # 10 pt to spare: the count is LibreOffice's to within a few points (its line boxes round)
+        room = room_before(self.doc, chain[0]) - pt(10)
+        styles = _Styles(self.doc.styles.element)
+        sizes = [(el, *paragraph_lines(el, self.text_width, styles)) for el in chain]
+        need = sum(n * h for _, n, h in sizes) - room
+        if need <= 0:
+            return False
+        tight = pt(24)
+        blank_ids = {id(b) for b in blanks}
+        can = sum(h - h // 2 for el, n, h in sizes if id(el) in blank_ids) + \
+            sum(n * (h - tight) for el, n, h in sizes if id(el) not in blank_ids and h > tight)
+        if need > can:
+            return False
+        for el, n, h in sizes:  # blank lines first, then the text's lines
+            if id(el) in blank_ids and need > 0:
+                new = max(h // 2, h - need)
+                need -= h - new
+                self._set_line(el, new)
+        for el, n, h in sizes:
+            if id(el) not in blank_ids and need > 0 and h > tight:
+                new = max(tight, h - -(-need // n))
+                need -= n * (h - new)
+                self._set_line(el, new)
+        return True
+
+    @staticmethod
+    def _set_line(p, line: int) -> None:
+        spacing = p.find(qn("w:pPr") + "/" + qn("w:spacing"))
+        if spacing is not None:
+            spacing.set(qn("w:line"), str(int(line)))
+        p_pr = p.find(qn("w:pPr"))
+        if p_pr is not None and p_pr.find(qn("w:snapToGrid")) is None:
+            # off the 28.95 pt grid, or a renderer snaps the tightened line back to a full one
+            spacing.addprevious(parse_xml(f'<w:snapToGrid {_NS} w:val="0"/>'))
 
     def _last_block(self):
         """The last element added (the one before the final sectPr), or None."""
@@ -286,28 +329,43 @@ class GongwenDocument:
                                                   ppr(align="left", left=first + label, keep_next=True))))
         return out
 
-    def signature(self, signer: str, date_text: str, *, note: str = "") -> None:
-        """署名 right-indented 2 characters; the date on the next line starts 2 characters right of the
-        署名's start (if the date is longer, the date keeps 2 characters and the 署名 moves left)."""
+    def signature(self, signer: str, date_text: str, *, note: str = "", sealed: bool = False) -> list:
+        """署名 and 成文日期 (GB/T 9704 §7.3.5), returning the paragraphs added.
+
+        Unsealed (§7.3.5.2): the 署名 right-indented 2 characters, the date on the next line starting
+        2 characters right of the 署名's start; a date longer than that keeps 2 characters on the
+        right and the 署名 moves left. Sealed (§7.3.5.1): the date 4 characters in from the right, the
+        署名 centred over it, and room above them for the seal, whose top comes within a line of the
+        text (the caller leaves the blank lines). Widths are measured as LibreOffice sets them (the
+        gap it puts between Chinese and digits counts), so the date never ends closer than 2 (4)
+        characters to the margin."""
         signer, date_text = safe_text(signer), safe_text(date_text)
-        sw = L.text_twips(signer, L.SIZE_3, L.CHAR_SPACING)
-        dw = L.text_twips(date_text, L.SIZE_3, L.CHAR_SPACING)
-        right_signer = 2 * CHAR_TW
-        right_date = right_signer + sw - 2 * CHAR_TW - dw
-        if right_date < 2 * CHAR_TW:
-            right_date = 2 * CHAR_TW
-            right_signer = right_date + dw + 2 * CHAR_TW - sw
-        self.add(paragraph_xml(run(signer, self.fonts.body), ppr(align="right", right=right_signer, keep_next=True)))
-        # The date is placed by its start (left indent), not right-aligned: where a renderer spaces
-        # digits wider (LibreOffice ignores autoSpaceDE), the 2-character offset still holds.
-        date_left = L.TEXT_W - right_signer - sw + 2 * CHAR_TW
-        self.add(paragraph_xml(run(date_text, self.fonts.body), ppr(align="left", left=date_left,
-                                                                    keep_next=bool(note))))
+        em = pt(L.SIZE_3)
+        sw = round(L.line_em(signer) * em + pt(L.CHAR_SPACING) * len(signer))
+        dw = round(L.line_em(date_text) * em + pt(L.CHAR_SPACING) * len(date_text))
+        if sealed:
+            right_date = 4 * CHAR_TW
+            date_centre = L.TEXT_W - right_date - dw / 2
+            right_signer = max(0, round(L.TEXT_W - date_centre - sw / 2))
+            date_left = L.TEXT_W - right_date - dw
+        else:
+            right_signer = 2 * CHAR_TW
+            right_date = right_signer + sw - 2 * CHAR_TW - dw
+            if right_date < 2 * CHAR_TW:
+                right_date = 2 * CHAR_TW
+                right_signer = right_date + dw + 2 * CHAR_TW - sw
+            # placed by its start: 2 characters right of the 署名's
+            date_left = L.TEXT_W - right_signer - sw + 2 * CHAR_TW
+        out = [self.add(paragraph_xml(run(signer, self.fonts.body),
+                                      ppr(align="right", right=right_signer, keep_next=True)))]
+        out.append(self.add(paragraph_xml(run(date_text, self.fonts.body),
+                                          ppr(align="left", left=max(0, round(date_left)), keep_next=bool(note)))))
         if note:
             text = safe_text(note).strip()
             if not text.startswith(("（", "(")):
                 text = f"（{text}）"
-            self.paragraph(text, first_line=2 * pt(L.SIZE_3))
+            out.append(self.paragraph(text, first_line=2 * pt(L.SIZE_3)))
+        return out
 
     @staticmethod
     def keep_with_next(elements: Sequence) -> None:

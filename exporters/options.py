@@ -35,6 +35,7 @@ class ExportOptions:
     urgency: str = ""  # 紧急程度
     annotation: str = ""  # 附注
     signer: str | None = None  # 签发人 of an upward document; None → settings.signer
+    sealed: bool = True  # the 加盖印章 signature layout (a 镇委员会文件 is normally sealed); False → unsealed
 
     def batch_year(self, ledger: Ledger) -> int | None:
         """The year whose cases are reported, or None for all batches."""

@@ -185,6 +185,16 @@ def _geometry(sect) -> tuple[int, int]:
 
 def count_pages(document) -> int:
     """Pages of ``document`` (a python-docx Document) as far as it is built."""
+    return _simulate(document, None)[0]
+
+
+def room_before(document, element) -> int:
+    """Height (twips) left on the page where ``element`` would start if nothing held it back:
+    what the blocks before it leave of their last page."""
+    return _simulate(document, element)[1]
+
+
+def _simulate(document, stop) -> tuple[int, int]:
     body = document.element.body
     styles = _Styles(document.styles.element)
     sections: list[tuple[list, object]] = []
@@ -205,6 +215,12 @@ def count_pages(document) -> int:
         page = _Page(height)
         chain: list[tuple[int, int]] = []  # keep-with-next paragraphs waiting for the next block
         for el in blocks:
+            if el is stop:
+                for n, h in chain:
+                    page.flow(n, h)
+                if page.pages == 0:
+                    page.new()
+                return total + page.pages, page.height - page.used
             if el.tag == _TBL:
                 for lines, line in chain:
                     page.flow(lines, line)
@@ -231,4 +247,4 @@ def count_pages(document) -> int:
         for n, h in chain:
             page.flow(n, h)
         total += max(1, page.pages)
-    return total
+    return total, 0

@@ -378,14 +378,23 @@ def township_records(today: date, township: str = "青石镇") -> Iterator[tuple
             yield "assignments", Assignment(v.id, Role.PAIRED_UNIT, units[n % len(units)].id, since)
 
 
+# Titles of the leaders who take a village (a county's 30, each township's five).
+COUNTY_TITLES = ("县委副书记", "县委常委、组织部部长", "县委常委、宣传部部长", "县委常委、统战部部长",
+                 "县委常委、政法委书记", "县人大常委会副主任", "副县长", "县政协副主席", "县委常委、纪委书记",
+                 "县委常委、常务副县长")
+TOWNSHIP_TITLES = ("党委副书记", "党委委员、副镇长", "人大主席", "纪委书记", "党委委员、组织委员")
+
+
 def generated_records(today: date, *, townships: int, villages_per: int, cases: int, secretaries: int,
                       reports: int, seed: int = 11) -> Iterator[tuple[str, Any]]:
     """A large fictional county or prefecture for benchmarks, with the same shapes as the demo."""
     d = Demo(today, seed)
     r = d.rng
     last_year, this_year = batch_years(today)
+    # A county office writes to its townships' Party committees, not to villages.
     yield "settings", Settings(township="青川县", county="青川县", party_committee="中共青川县委员会",
-                               doc_prefix="青县发", clerk="党建办", rural_income_per_capita=18_500, id=1)
+                               doc_prefix="青县发", clerk="党建办", rural_income_per_capita=18_500,
+                               default_recipients="各乡镇党委", id=1)
     township_names = [f"{a}{b}镇" for a in "青石白云金山龙泉凤凰太平清水红星永安" for b in "河桥坪岭湾口"][:townships]
     all_villages: list[Village] = []
     for t in township_names:
@@ -397,8 +406,9 @@ def generated_records(today: date, *, townships: int, villages_per: int, cases: 
             v = d.village(root + "村", t)
             all_villages.append(v)
             yield "villages", v
-    leaders = [Leader(d.person(), "县领导", Role.COUNTY_LEADER) for _ in range(30)]
-    leaders += [Leader(d.person(), "乡镇领导", Role.TOWNSHIP_LEADER) for _ in range(townships * 5)]
+    leaders = [Leader(d.person(), COUNTY_TITLES[n % len(COUNTY_TITLES)], Role.COUNTY_LEADER) for n in range(30)]
+    leaders += [Leader(d.person(), f"{township_names[n // 5]}{TOWNSHIP_TITLES[n % 5]}", Role.TOWNSHIP_LEADER)
+                for n in range(townships * 5)]
     for l in leaders:
         yield "leaders", l
     units = [Unit(f"{name}（{n}）", level) for n in range(1, 11) for name, level in UNITS]

@@ -71,7 +71,11 @@ def test_text_paragraphs_have_exact_grid_lines(written, kind):
             continue
         spacing = p.find(qn("w:pPr") + "/" + qn("w:spacing"))
         assert spacing is not None, text
-        assert spacing.get(qn("w:line")) == "579" and spacing.get(qn("w:lineRule")) == "exact", text
+        tightened = p.find(qn("w:pPr") + "/" + qn("w:snapToGrid")) is not None
+        # 28.95 pt, or — the chain that keeps the 署名 with its text, tightened to stay on its page
+        # (``GongwenDocument.fit_on_page``) — at least 24 pt, off the grid
+        assert spacing.get(qn("w:lineRule")) == "exact", text
+        assert spacing.get(qn("w:line")) == "579" or (tightened and 480 <= int(spacing.get(qn("w:line"))) < 579), text
         assert twips(spacing.get(qn("w:before"))) == 0 and twips(spacing.get(qn("w:after"))) == 0
         checked += 1
     assert checked > 5

@@ -99,3 +99,28 @@ def test_rendered_sheets_as_a_reviewer_checks_them(written, tmp_path):
         if name == "signoff":
             first = re.sub(r"[ \u3000]", "", pages[0])
             assert re.search(r"青石发〔2026〕7号签发人：李明", first), first[:200]
+
+
+def test_the_signature_stays_with_its_text_by_tightening(written):
+    """The matrix's cover 通知 ends a line or two short of room for its last paragraph, 附件说明 and
+    署名: the chain is tightened (blank lines to half, lines to 24 pt at least) and stays on page 1
+    instead of moving whole to page 2 and leaving the foot of page 1 empty."""
+    from exporters.pages import count_pages  # noqa: F811
+
+    d = docx.Document(str(written["matrix"]))
+    body = d.element.body
+    tightened = [int(p.find(qn("w:pPr") + "/" + qn("w:spacing")).get(qn("w:line"))) for p in body.iter(qn("w:p"))
+                 if p.find(qn("w:pPr") + "/" + qn("w:snapToGrid")) is not None
+                 and p.find(qn("w:pPr") + "/" + qn("w:keepNext")) is not None]
+    assert tightened and all(289 <= line < 579 for line in tightened)  # never below half a line
+    # the whole cover fits one page: the table starts on page 2, the 版记 on page 4 (after a blank)
+    assert count_pages(d) == 4
+
+
+@pytest.mark.skipif(bool(MISSING), reason=f"LibreOffice/poppler or the fonts are missing: {MISSING}")
+def test_rendered_cover_keeps_its_signature_on_page_one(written, tmp_path):
+    pdf = render_pdf(written["matrix"], tmp_path)
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-raw", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    tail = re.sub(r"\s", "", first).split("包联表\n")[-1]
+    assert re.search(r"中共青石镇委员会\d{4}年\d{1,2}月\d{1,2}日—1—", tail), tail
