@@ -102,16 +102,18 @@ def _spread(base: list[float], want: list[float], extra: float) -> list[float]:
     return [b + w * share for b, w in zip(base, want)]
 
 
-def _measure(spec: TableSpec, rows: Sequence[Sequence[object]]) -> tuple[list[float], list[float], list[float]]:
+def _measure(spec: TableSpec, rows: Sequence[Sequence[object]]
+             ) -> tuple[list[float], list[float], list[float], list[str], list[float]]:
     """Per column, in ems: the hard minimum (its longest word: a code, a date, an ID number never
     breaks; a header its longest word), the soft minimum (a header on two lines at a word break,
     three characters of longer Chinese text) and the natural width (its longest line unbroken).
     Large tables are sampled: the first rows plus an even spread of the others."""
     step = max(1, (len(rows) - SAMPLE_ROWS) // SAMPLE_ROWS) if rows else 1
     sample = list(rows[:SAMPLE_ROWS]) + list(rows[SAMPLE_ROWS::step])
-    hards, softs, maxs = [], [], []
+    hards, softs, maxs, widest, codes = [], [], [], [], []
     for i, c in enumerate(spec.columns):
         title = safe_text(c.title)
+        longest, longest_em = "", 0.0
         hard = words.longest_word(title)
         soft = words.fewest_lines_width(title, 2)
         hi = soft
@@ -124,6 +126,8 @@ def _measure(spec: TableSpec, rows: Sequence[Sequence[object]]) -> tuple[list[fl
                 continue
             natural = words.natural(text)
             hi = max(hi, natural)
+            if natural > longest_em:
+                longest, longest_em = text, natural
             if natural <= hard:
                 continue
             for line in text.split("\n"):
@@ -140,14 +144,15 @@ def _measure(spec: TableSpec, rows: Sequence[Sequence[object]]) -> tuple[list[fl
         hards.append(hard)
         softs.append(soft)
         maxs.append(max(hi, soft))
-    return hards, softs, maxs
+        widest.append(longest)
+        codes.append(latin)
+    return hards, softs, maxs, widest, codes
 
 
 def table_layout(spec: TableSpec, rows: Sequence[Sequence[object]]) -> TableLayout:
-    """How a table is laid across the page, the way a browser lays out a table: every column gets
-    its hard minimum, then its soft minimum as far as space allows, then the rest goes to the
-    columns whose text would wrap, in proportion to how much more they want, settled in whole
-    characters (``_whole_characters``).
+    """How a table is laid across the page: every column gets its hard minimum, then its soft
+    minimum as far as space allows, then the rest goes, a whole character at a time, to the columns
+    where it takes the most lines off the tallest cells (``_whole_characters``).
 
     The type steps down (``SIZE_STEPS``) until the soft minimums fit, or at least the hard ones; only
     when not even the smallest type holds every word do words break (the minimums shrink alike)."""
@@ -157,7 +162,7 @@ def table_layout(spec: TableSpec, rows: Sequence[Sequence[object]]) -> TableLayo
         widths = spec.widths or column_widths(cols, spec.width)
         rooms = [(w - 2 * spec.margin - _SLACK) / (spec.size * 20) for w in widths]
         return TableLayout(widths, spec.size, header, rooms)
-    hards, softs, maxs = _measure(spec, rows)
+    hards, softs, maxs, widest, codes = _measure(spec, rows)
     steps = [spec.size] + [s for s in SIZE_STEPS if s < spec.size]
 
     def avail(size: float) -> float:
@@ -167,16 +172,20 @@ def table_layout(spec: TableSpec, rows: Sequence[Sequence[object]]) -> TableLayo
     if size is None:
         size = next((s for s in steps if sum(hards) <= avail(s)), steps[-1])
     room = avail(size)
-    if sum(hards) >= room:  # not even the smallest type holds every word: words break
-        ems = [h * room / sum(hards) for h in hards]
+    if sum(hards) >= room:  # not even the smallest type holds every word: Chinese words break, codes never
+        floor = [min(h, c) for h, c in zip(hards, codes)]
+        give = sum(hards) - sum(floor)
+        left = max(0.0, room - sum(floor))
+        ems = [f + (h - f) * min(1.0, left / give) if give else h * room / sum(hards)
+               for f, h in zip(floor, hards)]
     else:
         ems = _spread(hards, [s - h for h, s in zip(hards, softs)], room - sum(hards))
-        ems = _spread(ems, [m - e for e, m in zip(ems, maxs)], room - sum(ems))
-        ems = _whole_characters(ems, hards, maxs, room)
+        # the rest in whole characters, where each takes the most lines off the tallest cells
+        ems = _whole_characters(ems, hards, maxs, room, widest)
         if room - sum(ems) > 0.01:  # everything fits on one line: widen all alike
             ems = [e + (room - sum(ems)) * e / sum(ems) for e in ems]
     em_tw = size * 20
-    widths = [int(e * em_tw) + 2 * spec.margin + _SLACK for e in ems]
+    widths = [math.ceil(e * em_tw) + 2 * spec.margin + _SLACK for e in ems]
     widths[-1] += spec.width - sum(widths)
     rooms = [(w - 2 * spec.margin - _SLACK) / em_tw for w in widths]
     return TableLayout(widths, size, header * size / spec.size, rooms)
@@ -196,31 +205,38 @@ def broken(value: object, room: float) -> str:
     return "\n".join(words.wrap(text, room))
 
 
-def _whole_characters(ems: list[float], hards: list[float], maxs: list[float], avail: float) -> list[float]:
+def _whole_characters(ems: list[float], hards: list[float], maxs: list[float], avail: float,
+                      texts: Sequence[str] = ()) -> list[float]:
     """Widths that hold whole characters: a column of Chinese text 2.9 em wide sets two characters a
     line, no more than one 2 em wide, so the 0.9 em is wasted while a neighbour wraps for want of it.
     Columns whose text wraps are rounded down to whole ems (never below their hard minimum, which may
     be fractional: an ID number); what is saved goes back, in whole characters, to the columns where
-    it takes the most lines off their longest text for the least width, the tallest first."""
+    it takes the most lines off their longest text for the least width, the tallest first. Lines are
+    counted as the text will be broken: between words (``exporters.words``)."""
     out = [m if e >= m - 1e-6 else max(h, math.floor(e + 1e-6)) for e, h, m in zip(ems, hards, maxs)]
     spare = avail - sum(out)
+    texts = list(texts) + [""] * (len(out) - len(texts))
 
-    def lines(need: float, width: float) -> int:
-        return math.ceil(need / max(1, math.floor(width + 1e-6)) - 1e-6)
+    def count(i: int, width: float) -> int:
+        if texts[i]:
+            return words.lines_needed(texts[i], width)
+        return math.ceil(maxs[i] / max(1, math.floor(width + 1e-6)) - 1e-6)
 
     while spare > 1e-6:
         best: tuple[float, int, float, int, float] | None = None  # (gain/em, lines, -cost, -index, width)
         for i, (o, m) in enumerate(zip(out, maxs)):
-            now = lines(m, o)
+            now = count(i, o)
             if now <= 1:
                 continue
             # the narrowest whole-character width that takes a line off (or the natural width)
-            target = min(m, math.ceil(m / (now - 1) - 1e-6))
+            target = next((w for w in range(math.floor(o + 1e-6) + 1, math.ceil(m - 1e-6) + 1)
+                           if count(i, w) < now), m)
+            target = min(m, target)
             cost = target - o
             if cost <= 1e-6 or cost > spare + 1e-6:
                 continue
             # ties: the tallest cell first (it sets the row's height), then the cheapest
-            key = ((now - lines(m, target)) / cost, now, -cost, -i, target)
+            key = ((now - count(i, target)) / cost, now, -cost, -i, target)
             if best is None or key > best:
                 best = key
         if best is None:

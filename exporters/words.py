@@ -111,12 +111,13 @@ def words(line: str) -> tuple[str, ...]:
 
 
 _PLACE_PREFIX = set("省市县区乡镇")
+_SUFFIX = set("村局镇乡县市区办部委院所站室处科队组厅会")
 
 
 def _chinese_words(text: str) -> list[str]:
     """jieba's words, with two repairs for the texts of a ledger: runs of single characters (a
     person's name jieba does not know, 万/林/兰; 在/岗) are one word of up to four, and a one-character
-    place prefix binds to what follows (县人大常委会, not 县 alone on a line) when that stays short."""
+    place prefix binds to what follows (县人大常委会, not 县 alone on a line where the whole fits)."""
     if text.isascii():
         return [text]
     out: list[str] = []
@@ -126,11 +127,15 @@ def _chinese_words(text: str) -> list[str]:
             and w not in _NO_LINE_END
         if one and single and len(out[-1]) < 4:
             out[-1] += w
+        elif out and len(w) == 1 and w in _SUFFIX and len(out[-1]) > 1 and not out[-1].isascii() \
+                and out[-1][-1] not in _NO_LINE_START:
+            out[-1] += w  # 安置村, 农村局: a one-character suffix never starts a line of its own
+            one = False
         elif out and len(w) == 1 and w in _UNIT_AFTER_NUMBER and out[-1].startswith("第"):
             out[-1] += w  # 第十一批, 第三届
             one = False
-        elif out and out[-1] in _PLACE_PREFIX and len(w) <= 3 and w[0] not in _NO_LINE_START:
-            out[-1] += w
+        elif out and out[-1] in _PLACE_PREFIX and w[0] not in _NO_LINE_START and not w.isascii():
+            out[-1] += w  # 县人大常委会: kept whole where it fits; ``pieces`` breaks it after 县 if not
             one = False
         else:
             out.append(w)
@@ -140,18 +145,46 @@ def _chinese_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=1 << 14)
 def pieces(word: str) -> tuple[str, ...]:
-    """Where a long Chinese word may still break when its column is narrower than it: between its
-    two-character halves when each is a word itself (大学/本科, 中共/党员, 出生/年月) — a reader's
-    break, unlike 村党组/织书记. Codes, dates and other words stay whole."""
+    """Where a long Chinese word may still break when its column is narrower than it: between the
+    words it is made of (人大/常委会, 大学/本科, 出生/年月, 县/农业农村局) — a reader's break, unlike
+    村党组/织书记. A one-character piece joins its neighbour (农村局). Codes and dates stay whole."""
+    if len(word) > 2 and word[0] in _PLACE_PREFIX and unicodedata.east_asian_width(word[1]) == "W":
+        return (word[0], *pieces(word[1:]))  # a bound place prefix: 县 / 人大常委会 before anything else
     core = word.rstrip("".join(_NO_LINE_START))
-    if len(core) < 4 or len(core) % 2 or not all(unicodedata.east_asian_width(c) == "W" for c in core):
+    if len(core) < 4 or not all(unicodedata.east_asian_width(c) == "W" for c in core):
         return (word,)
-    halves = [core[i:i + 2] for i in range(0, len(core), 2)]
-    freq = _jieba().dt.FREQ
-    if not all(freq.get(h) for h in halves):
+    parts = _cover(core)
+    if len(parts) < 2:
         return (word,)
-    halves[-1] += word[len(core):]
-    return tuple(halves)
+    parts[-1] += word[len(core):]
+    return tuple(parts)
+
+
+def _cover(core: str) -> list[str]:
+    """``core`` as words of two characters or more that jieba's search mode finds in it, the longest
+    as short as can be (a single character only where nothing else covers it, then joined to its
+    neighbour): 交通/运输厅, not 交通运输/厅."""
+    tokens: dict[int, list[int]] = {}
+    for _, s, e in _jieba().tokenize(core, mode="search", HMM=False):
+        if 2 <= e - s < len(core):
+            tokens.setdefault(s, []).append(e)
+    best: dict[int, tuple[int, int, int, list[str]]] = {0: (0, 0, 0, [])}
+    for i in range(len(core)):
+        if i not in best:
+            continue
+        singles, longest, count, parts = best[i]
+        for e, extra in [(e, 0) for e in tokens.get(i, [])] + [(i + 1, 1)]:
+            candidate = (singles + extra, max(longest, e - i), count + 1, parts + [core[i:e]])
+            if e not in best or candidate[:3] < best[e][:3]:
+                best[e] = candidate
+    parts = best[len(core)][3]
+    out: list[str] = []
+    for p in parts:  # a single character joins the piece before it (or the one after, at the start)
+        if out and (len(p) == 1 or len(out[-1]) == 1):
+            out[-1] += p
+        else:
+            out.append(p)
+    return out
 
 
 def units(line: str) -> list[str]:
@@ -177,17 +210,16 @@ def wrap(text: str, room: float) -> list[str]:
         if width(line) <= room + 1e-6:
             out.append(line)
             continue
-        current, used = "", 0.0
+        current = ""
         for w in words(line):
             # a word wider than the room goes in its halves (大学/本科); words otherwise stay whole
             for p in (pieces(w) if width(w) > room + 1e-6 else (w,)):
-                pw = width(p)
-                if current and used + pw > room + 1e-6:
+                # measured whole: the gap where Chinese meets digits falls between pieces too
+                if current and width(current + p) > room + 1e-6:
                     out.append(current.rstrip())
-                    current, used = p.lstrip(), width(p.lstrip())
+                    current = p.lstrip()
                 else:
                     current += p
-                    used += pw
         out.append(current)
     return out
 
