@@ -25,6 +25,9 @@ from .layout import Fonts, mm, pt, safe_text
 from .tables import W_NS, TableSpec, cell_ppr, cell_rpr, table_element
 
 _NS = f'xmlns:w="{W_NS}"'
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 CHAR_TW = pt(L.SIZE_3 + L.CHAR_SPACING)  # one 三号 character on the grid (15.75 pt)
 EM_4 = pt(L.SIZE_4)  # one 四号 character (版记 and page-number gaps)
 
@@ -153,25 +156,66 @@ class GongwenDocument:
         for el in children:
             sect.append(el)
 
-    def _page_numbers(self) -> None:
-        """``— N —`` in 四号 宋体: odd pages right, even pages left, one character in."""
-        section = self.doc.sections[0]
-        for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
+    def _page_field(self) -> str:
+        """``— N —`` runs: 四号半角宋体 (the digits' Latin font is 宋体 too), N a PAGE field."""
+        font = self.fonts.page_number
+        rpr = (f'<w:rPr><w:rFonts w:ascii="{_esc(font)}" w:hAnsi="{_esc(font)}" w:eastAsia="{_esc(font)}" '
+               f'w:cs="{_esc(font)}"/><w:spacing w:val="0"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>')
+        return "".join(f"<w:r>{rpr}{inner}</w:r>" for inner in (
+            '<w:t xml:space="preserve">— </w:t>', '<w:fldChar w:fldCharType="begin"/>',
+            '<w:instrText xml:space="preserve"> PAGE </w:instrText>', '<w:fldChar w:fldCharType="separate"/>',
+            "<w:t>1</w:t>", '<w:fldChar w:fldCharType="end"/>', '<w:t xml:space="preserve"> —</w:t>'))
+
+    @staticmethod
+    def _number_ppr(align: str) -> str:
+        return ppr(align=align, left=EM_4 if align == "left" else 0, right=EM_4 if align == "right" else 0,
+                   line=pt(16), snap=False)
+
+    def _set_footers(self, section, content: dict[str, str]) -> None:
+        """Own (unlinked) odd and even footers for ``section``, each one paragraph of XML."""
+        for footer, key in ((section.footer, "odd"), (section.even_page_footer, "even")):
             footer.is_linked_to_previous = False
             el = footer._element
             for child in list(el):
                 el.remove(child)
-            font, size = self.fonts.page_number, L.SIZE_4
-            # 四号半角宋体阿拉伯数字: the digits' Latin font is 宋体 too
-            rpr = (f'<w:rPr><w:rFonts w:ascii="{_esc(font)}" w:hAnsi="{_esc(font)}" w:eastAsia="{_esc(font)}" '
-                   f'w:cs="{_esc(font)}"/><w:spacing w:val="0"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>')
-            fld = "".join(f"<w:r>{rpr}{inner}</w:r>" for inner in (
-                '<w:t xml:space="preserve">— </w:t>', '<w:fldChar w:fldCharType="begin"/>',
-                '<w:instrText xml:space="preserve"> PAGE </w:instrText>', '<w:fldChar w:fldCharType="separate"/>',
-                "<w:t>1</w:t>", '<w:fldChar w:fldCharType="end"/>', '<w:t xml:space="preserve"> —</w:t>'))
-            p = ppr(align=align, left=EM_4 if align == "left" else 0, right=EM_4 if align == "right" else 0,
-                    line=pt(16), snap=False)
-            el.append(parse_xml(paragraph_xml(fld, p)))
+            el.append(parse_xml(content[key]))
+
+    def _page_numbers(self) -> None:
+        """``— N —`` in 四号 宋体: odd pages right, even pages left, one character in."""
+        fld = self._page_field()
+        self._set_footers(self.doc.sections[0], {"odd": paragraph_xml(fld, self._number_ppr("right")),
+                                                 "even": paragraph_xml(fld, self._number_ppr("left"))})
+
+    def _landscape_page_numbers(self, section) -> None:
+        """Page numbers of a landscape page where they are on every other page of the bound document
+        (GB/T 9704 §10: 横排表格的页码位置与公文其他页码保持一致; 单页码表头在订口一边，双页码表头
+        在切口一边): the table's top faces the left edge of the sheet as bound, so the portrait page's
+        foot is the landscape page's left edge — the number runs down it, 7 mm outside the 版心, at the
+        bottom end on odd pages and the top end on even ones, one character in."""
+        top, bottom, left, _right = L.LANDSCAPE_MARGINS
+        emu = 635  # EMU per twip
+        line = pt(16)
+        x = left - mm(7) - line  # the portrait foot: 7 mm below the 版心, turned
+        height = L.PAGE_W - top - bottom  # the 版心's height on the landscape page
+        fld = self._page_field()
+        boxes = {}
+        for key, align, n in (("odd", "right", 1), ("even", "left", 2)):
+            box = (
+                f'<w:r><w:drawing><wp:anchor xmlns:wp="{WP_NS}" distT="0" distB="0" distL="0" distR="0" '
+                f'simplePos="0" relativeHeight="{n}" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">'
+                f'<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="page"><wp:posOffset>{x * emu}'
+                f'</wp:posOffset></wp:positionH><wp:positionV relativeFrom="page"><wp:posOffset>{top * emu}'
+                f'</wp:posOffset></wp:positionV><wp:extent cx="{line * emu}" cy="{height * emu}"/>'
+                f'<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/><wp:docPr id="{900 + n}" name="页码{n}"/>'
+                f'<wp:cNvGraphicFramePr/><a:graphic xmlns:a="{A_NS}"><a:graphicData uri="{WPS_NS}">'
+                f'<wps:wsp xmlns:wps="{WPS_NS}"><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+                f'<a:ext cx="{line * emu}" cy="{height * emu}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+                f'</a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>'
+                f'{paragraph_xml(fld, self._number_ppr(align)).replace(f" {_NS}", "")}</w:txbxContent></wps:txbx>'
+                f'<wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="t">'
+                f'<a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>')
+            boxes[key] = paragraph_xml(box, ppr(line=pt(1), snap=False))
+        self._set_footers(section, boxes)
 
     # ------------------------------------------------------------ low level
 
@@ -403,6 +447,10 @@ class GongwenDocument:
         p_pr.append(ending)
         self.body.append(following)
         self.landscape = landscape
+        if landscape:
+            self._landscape_page_numbers(self.doc.sections[-1])
+        else:
+            self._number_pages_again()  # not the landscape pages' numbers, which it would inherit
 
     def attachment(self, number: int | None, title: str, *, landscape: bool = False, subtitle: str = "") -> None:
         """A new page (a landscape section for wide tables): ``附件N`` 三号黑体 on line 1, the title
@@ -514,6 +562,10 @@ class GongwenDocument:
         self.new_section(landscape=False)
         self.add(paragraph_xml("", ppr()))
         section = self.doc.sections[-1]
+        # new_section pointed this section at the first one's footers: drop the references, or the
+        # blank footers below would be written into the numbered ones
+        for ref in section._sectPr.findall(qn("w:footerReference")):
+            section._sectPr.remove(ref)
         for footer in (section.footer, section.even_page_footer):
             footer.is_linked_to_previous = False
             for child in list(footer._element):

@@ -16,6 +16,7 @@ import math
 from docx.oxml.ns import qn
 
 from . import layout as L
+from . import words
 
 _P, _TBL, _PPR, _SECT = qn("w:p"), qn("w:tbl"), qn("w:pPr"), qn("w:sectPr")
 
@@ -66,12 +67,12 @@ def _run_width(r, size: float) -> tuple[list[float], float]:
         if el.tag == qn("w:t"):
             text += el.text or ""
         elif el.tag == qn("w:br"):
-            pieces[-1] += L.line_em(text) * size * 20 + spacing * len(text)
+            pieces[-1] += words.width(text) * size * 20 + spacing * len(text)
             pieces.append(0.0)
             text = ""
         elif el.tag == qn("w:tab"):
             pieces[-1] += 1e9  # a tab to the right edge: the rest of the line (a 签发人 line)
-    pieces[-1] += L.line_em(text) * size * 20 + spacing * len(text)
+    pieces[-1] += words.width(text) * size * 20 + spacing * len(text)
     return pieces, size
 
 

@@ -103,17 +103,17 @@ def _spread(base: list[float], want: list[float], extra: float) -> list[float]:
 
 
 def _measure(spec: TableSpec, rows: Sequence[Sequence[object]]
-             ) -> tuple[list[float], list[float], list[float], list[str], list[float]]:
+             ) -> tuple[list[float], list[float], list[float], list[list[str]], list[float]]:
     """Per column, in ems: the hard minimum (its longest word: a code, a date, an ID number never
     breaks; a header its longest word), the soft minimum (a header on two lines at a word break,
-    three characters of longer Chinese text) and the natural width (its longest line unbroken).
+    three characters of longer Chinese text), the natural width (its longest line unbroken) and a
+    code's width (a Latin word: never narrower); and the sampled rows' texts.
     Large tables are sampled: the first rows plus an even spread of the others."""
     step = max(1, (len(rows) - SAMPLE_ROWS) // SAMPLE_ROWS) if rows else 1
     sample = list(rows[:SAMPLE_ROWS]) + list(rows[SAMPLE_ROWS::step])
-    hards, softs, maxs, widest, codes = [], [], [], [], []
+    hards, softs, maxs, codes = [], [], [], []
     for i, c in enumerate(spec.columns):
         title = safe_text(c.title)
-        longest, longest_em = "", 0.0
         hard = words.longest_word(title)
         soft = words.fewest_lines_width(title, 2)
         hi = soft
@@ -126,8 +126,6 @@ def _measure(spec: TableSpec, rows: Sequence[Sequence[object]]
                 continue
             natural = words.natural(text)
             hi = max(hi, natural)
-            if natural > longest_em:
-                longest, longest_em = text, natural
             if natural <= hard:
                 continue
             for line in text.split("\n"):
@@ -144,9 +142,8 @@ def _measure(spec: TableSpec, rows: Sequence[Sequence[object]]
         hards.append(hard)
         softs.append(soft)
         maxs.append(max(hi, soft))
-        widest.append(longest)
         codes.append(latin)
-    return hards, softs, maxs, widest, codes
+    return hards, softs, maxs, [[safe_text(v) for v in row] for row in sample], codes
 
 
 def table_layout(spec: TableSpec, rows: Sequence[Sequence[object]]) -> TableLayout:
@@ -162,7 +159,7 @@ def table_layout(spec: TableSpec, rows: Sequence[Sequence[object]]) -> TableLayo
         widths = spec.widths or column_widths(cols, spec.width)
         rooms = [(w - 2 * spec.margin - _SLACK) / (spec.size * 20) for w in widths]
         return TableLayout(widths, spec.size, header, rooms)
-    hards, softs, maxs, widest, codes = _measure(spec, rows)
+    hards, softs, maxs, sample, codes = _measure(spec, rows)
     steps = [spec.size] + [s for s in SIZE_STEPS if s < spec.size]
 
     def avail(size: float) -> float:
@@ -181,7 +178,7 @@ def table_layout(spec: TableSpec, rows: Sequence[Sequence[object]]) -> TableLayo
     else:
         ems = _spread(hards, [s - h for h, s in zip(hards, softs)], room - sum(hards))
         # the rest in whole characters, where each takes the most lines off the tallest cells
-        ems = _whole_characters(ems, hards, maxs, room, widest)
+        ems = _whole_characters(ems, hards, maxs, room, sample)
         if room - sum(ems) > 0.01:  # everything fits on one line: widen all alike
             ems = [e + (room - sum(ems)) * e / sum(ems) for e in ems]
     em_tw = size * 20
@@ -206,39 +203,53 @@ def broken(value: object, room: float) -> str:
 
 
 def _whole_characters(ems: list[float], hards: list[float], maxs: list[float], avail: float,
-                      texts: Sequence[str] = ()) -> list[float]:
-    """Widths that hold whole characters: a column of Chinese text 2.9 em wide sets two characters a
-    line, no more than one 2 em wide, so the 0.9 em is wasted while a neighbour wraps for want of it.
-    Columns whose text wraps are rounded down to whole ems (never below their hard minimum, which may
-    be fractional: an ID number); what is saved goes back, in whole characters, to the columns where
-    it takes the most lines off their longest text for the least width, the tallest first. Lines are
-    counted as the text will be broken: between words (``exporters.words``)."""
+                      rows: Sequence[Sequence[str]] = ()) -> list[float]:
+    """Widths that hold whole characters, given out where they make the table shortest.
+
+    A column of Chinese text 2.9 em wide sets two characters a line, no more than one 2 em wide, so
+    the 0.9 em is wasted while a neighbour wraps for want of it: columns whose text wraps are rounded
+    down to whole ems (never below their hard minimum, which may be fractional: an ID number). What
+    that frees goes back a whole character at a time to the column where it takes the most lines
+    off the table — the sum over the (sampled) rows of each row's tallest cell, lines counted as
+    the text will be broken (``exporters.words``) — for the least width."""
     out = [m if e >= m - 1e-6 else max(h, math.floor(e + 1e-6)) for e, h, m in zip(ems, hards, maxs)]
     spare = avail - sum(out)
-    texts = list(texts) + [""] * (len(out) - len(texts))
+    n = len(out)
+    texts = [[str(row[i]) if i < len(row) else "" for i in range(n)] for row in rows]
+    cache: dict[tuple[int, int, float], int] = {}
 
-    def count(i: int, width: float) -> int:
-        if texts[i]:
-            return words.lines_needed(texts[i], width)
-        return math.ceil(maxs[i] / max(1, math.floor(width + 1e-6)) - 1e-6)
+    def lines(i: int, r: int, width: float) -> int:
+        key = (i, r, width)
+        got = cache.get(key)
+        if got is None:
+            text = texts[r][i]
+            got = 1 if not text or words.natural(text) <= width + 1e-6 else words.lines_needed(text, width)
+            cache[key] = got
+        return got
 
-    while spare > 1e-6:
-        best: tuple[float, int, float, int, float] | None = None  # (gain/em, lines, -cost, -index, width)
-        for i, (o, m) in enumerate(zip(out, maxs)):
-            now = count(i, o)
-            if now <= 1:
+    while spare > 1e-6 and texts:
+        per_row = [[lines(i, r, out[i]) for i in range(n)] for r in range(len(texts))]
+        heights = [max(row) for row in per_row]
+        best: tuple[float, int, float, int, float] | None = None  # (gain/em, gain, -cost, -index, width)
+        for i in range(n):
+            if out[i] >= maxs[i] - 1e-6:
                 continue
-            # the narrowest whole-character width that takes a line off (or the natural width)
-            target = next((w for w in range(math.floor(o + 1e-6) + 1, math.ceil(m - 1e-6) + 1)
-                           if count(i, w) < now), m)
-            target = min(m, target)
-            cost = target - o
-            if cost <= 1e-6 or cost > spare + 1e-6:
-                continue
-            # ties: the tallest cell first (it sets the row's height), then the cheapest
-            key = ((now - count(i, target)) / cost, now, -cost, -i, target)
-            if best is None or key > best:
-                best = key
+            # what the row would be without this column: its tallest other cell
+            others = [max((c for j, c in enumerate(row) if j != i), default=1) for row in per_row]
+            w = math.floor(out[i] + 1e-6)
+            while True:
+                w = min(w + 1, maxs[i])
+                cost = w - out[i]
+                if cost > spare + 1e-6:
+                    break
+                gain = sum(h - max(o, lines(i, r, w)) for r, (h, o) in enumerate(zip(heights, others)))
+                if gain > 0:
+                    key = (gain / cost, gain, -cost, -i, w)
+                    if best is None or key > best:
+                        best = key
+                    break  # the narrowest width that takes lines off
+                if w >= maxs[i] - 1e-6:
+                    break
         if best is None:
             break
         i, target = -best[3], best[4]
@@ -286,8 +297,9 @@ class CellTemplate:
         text = safe_text(value)
         if not text:
             return self.prefix + self.run_open + self.run_close + self.suffix
-        # several lines stay in one run separated by w:br (a multi-line measure or opinion)
-        body = '</w:t><w:br/><w:t xml:space="preserve">'.join(escape_xml(t) for t in text.split("\n"))
+        # several lines: a paragraph each (see ``_set_text``)
+        between = self.run_close + "</w:p><w:p>" + self.ppr + self.run_open
+        body = between.join(escape_xml(t) for t in text.split("\n"))
         return self.prefix + self.run_open + body + self.run_close + self.suffix
 
 
@@ -340,16 +352,19 @@ def _set_text(t, value: object) -> None:
     text = value if type(value) is str else ("" if value is None else str(value))
     t.set(_SPACE, "preserve")
     if "\n" in text:
+        # one paragraph a line, not line breaks: LibreOffice sets lines after a w:br closer than the
+        # paragraph's exact line height, and the page count (exporters/pages.py) must be right
+        import copy
+
         first, *rest = safe_text(text).split("\n")
         t.text = first
-        anchor = t
+        p = t.getparent().getparent()
+        anchor = p
         for line in rest:
-            br = t.makeelement(_BR, {})
-            anchor.addnext(br)
-            nt = t.makeelement(_T, dict(t.attrib))
-            nt.text = line
-            br.addnext(nt)
-            anchor = nt
+            np = copy.deepcopy(p)
+            next(np.iter(_T)).text = line
+            anchor.addnext(np)
+            anchor = np
         return
     try:
         t.text = text

@@ -100,7 +100,7 @@ def words(line: str) -> tuple[str, ...]:
             out.append(w)
         elif glue_next or w[0] in _NO_LINE_START or w.isspace():
             out[-1] += w
-        elif w[0] in _UNIT_AFTER_NUMBER and _LATIN.fullmatch(out[-1]) and out[-1][-1].isdigit():
+        elif w[0] in _UNIT_AFTER_NUMBER and out[-1][-1].isascii() and out[-1][-1].isdigit():
             out[-1] += w[0]
             if len(w) > 1:
                 out.append(w[1:])
