@@ -51,7 +51,7 @@ def form_rows(ledger: Ledger, c: RectificationCase, *, report: bool = False) -> 
     return [
         line("村名", f"{v.township}{v.name}（{v.org_name or v.name + v.org_type.value}）"),
         line("认定情形", situations, 14),
-        line("整改任务总数/已完成", f"{len(c.tasks)}项/{c.tasks_done}项"),
+        line("整改任务", f"共{len(c.tasks)}项，已完成{c.tasks_done}项"),
         line("验收组成员", "、".join(acc.members) if acc else ""),
         line("验收日期", cn_date(acc.on) if acc else ""),
         FormRow([FormCell("民主测评", label=True, vmerge="restart")]

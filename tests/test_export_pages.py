@@ -124,3 +124,24 @@ def test_rendered_cover_keeps_its_signature_on_page_one(written, tmp_path):
                            text=True, check=True).stdout
     tail = re.sub(r"\s", "", first).split("包联表\n")[-1]
     assert re.search(r"中共青石镇委员会\d{4}年\d{1,2}月\d{1,2}日—1—", tail), tail
+
+
+def test_landscape_pages_are_numbered_where_the_bound_document_numbers_them(written):
+    """GB/T 9704 §10: a landscape table's page number stays where the portrait pages have theirs —
+    the landscape page's left edge (the sheet's foot as bound), text turned to run down it, at the
+    foot (odd) or the head (even), one character in; the 版记's portrait page is numbered again."""
+    d = docx.Document(str(written["roster"]))
+    first = {r.get(qn("w:type")): r.get(qn("r:id")) for r in d.sections[0]._sectPr.findall(qn("w:footerReference"))}
+    landscape = [s for s in d.sections if s.page_width > s.page_height]
+    assert landscape
+    for s in landscape:
+        for footer, align in ((s.footer, "right"), (s.even_page_footer, "left")):
+            xml = footer._element.xml
+            assert 'vert="vert"' in xml and 'relativeFrom="page"' in xml  # turned, placed on the page
+            assert "PAGE" in xml
+            box = footer._element.find(".//" + qn("w:txbxContent"))
+            assert box.find(".//" + qn("w:jc")).get(qn("w:val")) == align
+        refs = {r.get(qn("w:type")): r.get(qn("r:id")) for r in s._sectPr.findall(qn("w:footerReference"))}
+        assert refs and refs != first
+    last = {r.get(qn("w:type")): r.get(qn("r:id")) for r in d.sections[-1]._sectPr.findall(qn("w:footerReference"))}
+    assert last == first
