@@ -326,8 +326,12 @@ def test_matrix_rows_gaps_and_conflicts(demo_ledger: Ledger, data: dict) -> None
             assert row.planned is None
     assert m.gap_count == gaps >= 1
     assert m.complete_count == sum(1 for r in m.rows if r.complete and not r.conflicts)
-    names = [(r.village.township, r.village.name) for r in m.rows]
-    assert names == sorted(names)
+    # the registry's order (Ledger.village_rank: township, then the order villages were entered),
+    # as in every document
+    rank = demo_ledger.village_rank()
+    order = [rank[r.village.id] for r in m.rows]
+    assert order == sorted(order)
+    assert [v.id for v in demo_ledger.villages()] == sorted(rank, key=rank.get)
     # conflicts: the same cadre serving in two villages (at each), two serving in one village
     listed = {c["village_id"] for c in slotted}
     expected = Counter({k: n for k, n in expected_conflicts(data).items() if k[0] in listed})
