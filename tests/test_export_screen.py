@@ -190,3 +190,35 @@ async def test_an_edited_body_is_not_written_under_other_options(tmp_path: Path)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert out.exists() and "河东村" in DocxReader(out).text()
+
+
+async def test_esc_leaves_a_field_and_the_number_keys_switch_again(tmp_path: Path) -> None:
+    """Issue 13's keyboard trap: typed into a field, 2 and q went into it and Esc did not leave it."""
+    db = demo_db(tmp_path / "l.json")
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        field = app.screen.query_one("#field-village", Input)
+        field.focus()
+        await pilot.press(*"qsc2")
+        await pilot.pause()
+        assert field.value == "qsc2" and type(app.screen).__name__ == "ExportScreen"  # typed, not a key
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is None
+        assert "已离开输入框" in static_text(app, "#export-status")
+        await pilot.press("2")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "VillagesScreen"
+        await pilot.press("6")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ExportScreen"
+        # the 正文 box too: Esc leaves it, the text stays
+        await pilot.press("ctrl+t")
+        area = app.screen.query_one("#export-text", TextArea)
+        assert app.focused is area
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is None and area.text
+        await pilot.press("ctrl+o")
+        assert app.focused is app.screen.query_one("#field-kind")

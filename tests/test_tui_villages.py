@@ -212,3 +212,30 @@ async def test_edit_from_detail_refreshes_detail_and_registry(tmp_path: Path) ->
 
         assert "999户" in static_text(app, "#detail-registry")
         assert table.get_row(str(vid))[col("households")].plain.strip() == "999"
+
+
+async def test_a_sort_shows_the_top_of_the_new_order(tmp_path: Path) -> None:
+    """Issue 13: after a sort the view stayed on the row selected before (人口▲ seemed to start at
+    2734). Now the view shows the top; the selection stays only if it is on that first screen."""
+    db = demo_db(tmp_path / "l.json")
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=(100, 18)) as pilot:
+        table = await open_registry(pilot)
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == table.row_count - 1 and table.scroll_y > 0
+        for _ in range(col("population")):
+            await pilot.press("s")
+        await pilot.pause()
+        await pilot.pause()
+        assert table.scroll_y == 0
+        populations = [int(r[col("population")]) for r in table_rows(table)]
+        assert populations == sorted(populations)
+        assert table.cursor_row < table.scrollable_content_region.height  # on the first screen
+        await pilot.press("down", "down")
+        kept = table.cursor_id
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.pause()
+        assert table.scroll_y == 0  # reversed: the top again; the record was not on it, so row 0
+        assert table.cursor_id == kept or table.cursor_row == 0

@@ -128,15 +128,18 @@ class FilteredSectionScreen(SectionScreen):
         table = self.table  # type: ignore[attr-defined]
         keys = [c.key for c in table.COLUMNS]
         table.sort_by(keys[(keys.index(table.sort_column) + 1) % len(keys)], reverse=False)
+        table.show_top()
         self.update_status()  # type: ignore[attr-defined]
 
     def action_reverse_sort(self) -> None:
         table = self.table  # type: ignore[attr-defined]
         table.sort_by(table.sort_column, reverse=not table.sort_reverse)
+        table.show_top()
         self.update_status()  # type: ignore[attr-defined]
 
     @on(DataTable.HeaderSelected)
     def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
         if event.data_table is self.table:  # type: ignore[attr-defined]
             self.table.sort_by(str(event.column_key.value))  # type: ignore[attr-defined]
+            self.table.show_top()  # type: ignore[attr-defined]
             self.update_status()  # type: ignore[attr-defined]

@@ -60,6 +60,8 @@ class ExportScreen(SectionScreen):
                 "按当前选项重新生成正文（会替换正文框中的修改）"),
         Command("export-edit-body", "ctrl+t", "edit_body", "编辑正文", "把光标移到正文框，修改后再写入"),
         Command("export-options", "ctrl+o", "edit_options", "选项", "把光标移回选项"),
+        Command("export-leave", "escape", "leave_field", "离开输入框",
+                "光标离开输入框和正文框：之后数字键切换栏目、q 退出（Ctrl+O 回到选项，Ctrl+T 回到正文）"),
         Command("export-import-xlsx", "f5", "import_xlsx", "从Excel导入",
                 "从 Excel（.xlsx/.xls）导入村情、第一书记花名册、整顿台账或四个一包联表：先试导入，再确认", priority=True),
         Command("export-xlsx", "f6", "export_xlsx", "导出Excel",
@@ -292,6 +294,14 @@ class ExportScreen(SectionScreen):
 
     def action_edit_options(self) -> None:
         self.query_one("#field-kind").focus()
+
+    def action_leave_field(self) -> None:
+        """Esc in a field or the 正文: the cursor leaves it, so the section keys (numbers, q, /, ?)
+        reach the app again instead of being typed into the field (issue 13: a keyboard trap)."""
+        if self.focused is None:
+            return
+        self.set_focus(None)
+        self._status("已离开输入框：数字键切换栏目，Ctrl+O 回到选项，Ctrl+T 编辑正文。")
 
     def action_import_xlsx(self) -> None:
         if self.check_writable():

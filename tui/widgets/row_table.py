@@ -432,6 +432,18 @@ class SortedRowTable(RowTable, Generic[R]):
         self.refresh(layout=True)
         self.resort()
 
+    def show_top(self) -> None:
+        """After a sort the clerk asked for, the view goes to the top of the new order; the cursor
+        stays on its record if that record is on the first screen, else it goes to the first row
+        (issue 13: after 人口▲ the list still showed the row that had been selected, at 2734)."""
+        self.call_after_refresh(self._to_top)
+
+    def _to_top(self) -> None:
+        height = self.scrollable_content_region.height - (self.header_height if self.show_header else 0)
+        if self.cursor_row >= max(1, height // max(1, self.ROW_HEIGHT)):
+            self.move_cursor(row=0, animate=False)
+        self.scroll_to(y=0, animate=False, immediate=True)
+
     def resort(self) -> None:
         current = self.cursor_id
         self.sort(self.sort_column, key=lambda cell: cell.sort_key, reverse=self.sort_reverse)
