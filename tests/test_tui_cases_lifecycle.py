@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Checkbox, SelectionList, Static
+from textual.widgets import Checkbox, Input, SelectionList, Static
 
 from ledgers.ledger import Ledger
 from ledgers.models import AcceptanceResult, CaseState, TaskStatus, Village
@@ -234,8 +234,17 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         await pilot.pause()
         app.screen.query_one("#field-finding").focus()
         await pilot.press(*"班子又不团结")
-        app.screen.query_one("#field-relapsed", Checkbox).focus()
+        # issue 13: a stray Space on the (selected) date does not wipe it
+        day = app.screen.query_one("#field-on", Input)
+        before = day.value
+        day.focus()
         await pilot.press("space")
+        assert day.value == before and before
+        box = app.screen.query_one("#field-relapsed", Checkbox)
+        assert str(box.label) == "✗ 否"  # the state in words, not by colour only
+        box.focus()
+        await pilot.press("space")
+        assert str(box.label) == "✓ 是"
         await save(pilot)  # an 已反弹 review is the relapse itself: one change
         assert screen_name(app) == "CaseDetailScreen"
         c = ledger.case(case_id)

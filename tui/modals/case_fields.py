@@ -38,6 +38,7 @@ def date_field(label: str, *, required: bool = True, not_after: date | None = No
             raise FieldError(label, f"不能早于{before_what or ''}（{not_before.isoformat()}）")
         return day
 
+    parse.is_date = True  # type: ignore[attr-defined]  # the form lets only date characters in
     return parse
 
 

@@ -74,6 +74,7 @@ def required_date(label: str, *, not_after: date | None = None, not_before: date
             raise FieldError(label, f"不能早于{before_what}（{not_before.isoformat()}）")
         return day
 
+    parse.is_date = True  # type: ignore[attr-defined]  # the form lets only date characters in
     return parse
 
 

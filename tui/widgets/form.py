@@ -52,6 +52,14 @@ def text_parser(label: str, *, required: bool = False, multiline: bool = False) 
     return parse
 
 
+DATE_CHARS = r"[0-9０-９\-/.．年月日]*"
+
+
+def tick_label(on: bool) -> Content:
+    """A tick box's label: ✓ 是 / ✗ 否 (its colour alone does not say which)."""
+    return Content("✓ 是" if on else "✗ 否")
+
+
 @dataclass(frozen=True)
 class FormField:
     """One field of a form."""
@@ -135,7 +143,7 @@ class Form(VerticalScroll):
     def _make_widget(self, f: FormField) -> Widget:
         wid = _widget_id(f.name)
         if f.kind == "bool":
-            return Checkbox(Content("是"), bool(f.value), id=wid, classes="form-input", compact=True)
+            return Checkbox(tick_label(bool(f.value)), bool(f.value), id=wid, classes="form-input", compact=True)
         if f.kind == "choice":
             options = [(Content(c), c) for c in f.choices]
             value = f.value if f.value in f.choices else Select.NULL
@@ -144,7 +152,12 @@ class Form(VerticalScroll):
         if f.kind == "multiline":
             return TextArea(str(f.value), id=wid, classes="form-input form-multiline", soft_wrap=True,
                             show_line_numbers=False, tab_behavior="focus")
-        return Input(str(f.value), placeholder=f.placeholder, id=wid, classes="form-input", compact=True)
+        # A date field takes only what a date is written with: the Space that ticks a box elsewhere in
+        # the form no longer wipes the selected date it lands on (issue 13); typing a date still
+        # replaces the one selected on arrival.
+        restrict = DATE_CHARS if getattr(f.parse, "is_date", False) else None
+        return Input(str(f.value), placeholder=f.placeholder, id=wid, classes="form-input", compact=True,
+                     restrict=restrict)
 
     def on_mount(self) -> None:
         # Show what is wrong with loaded data at once (e.g. an imported value out of range).
@@ -281,6 +294,10 @@ class Form(VerticalScroll):
         f = next((f for f in self.fields if f.name == name), None)
         if f is not None:
             self._validate_field(f)
+
+    @on(Checkbox.Changed)
+    def _ticked(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = tick_label(event.value)  # the state in words too, not by colour only
 
     @on(Select.Changed)
     @on(Checkbox.Changed)
