@@ -57,8 +57,7 @@ def export(obj: Any, kind: str, village: str | None, year: str | None, doc_numbe
     with obj.open(read_only=True) as ledger:
         if village:
             options.village_id = find_village_id(ledger, village)
-        path = documents.write(ledger, kind, options, output)
-        drafts = documents.draft_notes(ledger, kind, options)
+        path, drafts = documents.write_document(ledger, kind, options, output)
     click.echo(f"已生成：{path}" + ("（草稿）" if drafts else ""))
     for note in drafts:
         click.echo(f"注意：{note}")

@@ -73,13 +73,10 @@ def content(ledger: Ledger, kind: str, options: ExportOptions) -> Content:
     return c
 
 
-def draft_notes(ledger: Ledger, kind: str, options: ExportOptions) -> list[str]:
-    """What a written document still lacks before it can be issued (said when it is written, and
-    kept in the file's properties as its status): a blank 发文字号, an upward document's 签发人."""
-    return [message for _, message in _draft_gaps(ledger, content(ledger, kind, options), options)]
-
-
 def _draft_gaps(ledger: Ledger, c: Content, options: ExportOptions) -> list[tuple[str, str]]:
+    """What a document still lacks before it can be issued, as (short name, message): a blank
+    发文字号, an upward document's 签发人. Said when it is written (``write_document``) and kept in the
+    file's properties as its status."""
     if not c.notice:
         return []
     s = ledger.settings
@@ -100,15 +97,20 @@ def preview_text(ledger: Ledger, kind: str, options: ExportOptions) -> str:
 
 def build(ledger: Ledger, kind: str, options: ExportOptions, progress: Progress | None = None) -> DocxDocument:
     """Gather and lay the document out; ``progress(fraction, message)`` is called as it goes."""
-    report = progress or (lambda f, m: None)
+    return _build(ledger, kind, options, progress or (lambda f, m: None))[0]
+
+
+def _build(ledger: Ledger, kind: str, options: ExportOptions, report: Progress) -> tuple[DocxDocument, list[str]]:
+    """The document, and what it still lacks (``_draft_gaps``) — from one gathering of its content."""
     report(0.02, "正在汇总台账数据…")
     c = content(ledger, kind, options)
     doc = layout(ledger, c, options, report)
-    _properties(doc, ledger, c, options)
-    return doc
+    gaps = _draft_gaps(ledger, c, options)
+    _properties(doc, ledger, c, options, [short for short, _ in gaps])
+    return doc, [message for _, message in gaps]
 
 
-def _properties(doc: DocxDocument, ledger: Ledger, c: Content, options: ExportOptions) -> None:
+def _properties(doc: DocxDocument, ledger: Ledger, c: Content, options: ExportOptions, gaps: list[str]) -> None:
     """File properties a clerk sees in Word's 属性: the office as author, now as the dates (not
     python-docx's template: "python-docx", 2013), the title, and 草稿 while something is missing."""
     import datetime as dt
@@ -121,7 +123,6 @@ def _properties(doc: DocxDocument, ledger: Ledger, c: Content, options: ExportOp
     props.subject = kind_label_of(c)
     props.keywords = props.comments = ""
     props.category = c.doc_type if c.notice else "表格"
-    gaps = [short for short, _ in _draft_gaps(ledger, c, options)]
     props.content_status = f"草稿（{'、'.join(gaps)}待填）" if gaps else "定稿"
     props.created = props.modified = now
     props.revision = 1
@@ -254,9 +255,16 @@ def save_docx(doc: DocxDocument, path: Path) -> Path:
 def write(ledger: Ledger, kind: str, options: ExportOptions, path: str | Path,
           progress: Progress | None = None) -> Path:
     """Build and save; returns the path written."""
+    return write_document(ledger, kind, options, path, progress)[0]
+
+
+def write_document(ledger: Ledger, kind: str, options: ExportOptions, path: str | Path,
+                   progress: Progress | None = None) -> tuple[Path, list[str]]:
+    """Build and save; returns the path written and what the document still lacks before it can be
+    issued (empty for a final copy; a draft otherwise) — to be said to the clerk."""
     report = progress or (lambda f, m: None)
-    doc = build(ledger, kind, options, report)
+    doc, drafts = _build(ledger, kind, options, report)
     report(0.92, "正在保存…")
     out = save_docx(doc, Path(path))
     report(1.0, f"已保存：{out}")
-    return out
+    return out, drafts

@@ -22,6 +22,7 @@ from docx.oxml.parser import parse_xml
 
 from . import layout as L
 from .layout import Fonts, mm, pt, safe_text
+from .pages import Styles, count_pages, paragraph_lines, room_before
 from .tables import W_NS, TableSpec, cell_ppr, cell_rpr, table_element
 
 _NS = f'xmlns:w="{W_NS}"'
@@ -243,12 +244,9 @@ class GongwenDocument:
         page and leaving lines empty at the foot of this one: its blank lines down to half a line,
         then its lines down to 24 pt. When even that is not enough, the chain moves as before.
         True when it was tightened."""
-        from .pages import paragraph_lines, room_before
-        from .pages import _Styles
-
         # 10 pt to spare: the count is LibreOffice's to within a few points (its line boxes round)
         room = room_before(self.doc, chain[0]) - pt(10)
-        styles = _Styles(self.doc.styles.element)
+        styles = Styles(self.doc.styles.element)
         sizes = [(el, *paragraph_lines(el, self.text_width, styles)) for el in chain]
         need = sum(n * h for _, n, h in sizes) - room
         if need <= 0:
@@ -424,9 +422,8 @@ class GongwenDocument:
 
     # ------------------------------------------------------------ sections and attachments
 
-    def new_section(self, *, landscape: bool, even_page: bool = False) -> None:
-        """End the current section here; the next content starts a new page in the given orientation
-        (``even_page``: the next even page — Word and LibreOffice put in a blank page when needed)."""
+    def new_section(self, *, landscape: bool) -> None:
+        """End the current section here; the next content starts a new page in the given orientation."""
         ending = self.body.sectPr
         last = self._last_block()
         if last is None or last.tag != qn("w:p") or last.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
@@ -437,7 +434,7 @@ class GongwenDocument:
             following.remove(ref)
         for t in following.findall(qn("w:type")):
             following.remove(t)
-        following.insert(0, parse_xml(f'<w:type {_NS} w:val="{"evenPage" if even_page else "nextPage"}"/>'))
+        following.insert(0, parse_xml(f'<w:type {_NS} w:val="nextPage"/>'))
         self._setup_section(following, landscape=landscape)
         p_pr = last.find(qn("w:pPr"))
         if p_pr is None:
@@ -514,8 +511,6 @@ class GongwenDocument:
         if own_page:
             # The back of a sheet (版记 on the last, even page): a blank page first when the 版记's
             # page would be odd. A real page, not an evenPage break, which LibreOffice drops from PDFs.
-            from .pages import count_pages
-
             if count_pages(self.doc) % 2 == 0:
                 self.blank_page()
             self.new_section(landscape=False)

@@ -31,7 +31,7 @@ def _int(el, attr: str, default: int = 0) -> int:
         return default
 
 
-class _Styles:
+class Styles:
     """Line height and font size of each paragraph style (cells refer to one, or to the default)."""
 
     def __init__(self, styles_el) -> None:
@@ -76,7 +76,7 @@ def _run_width(r, size: float) -> tuple[list[float], float]:
     return pieces, size
 
 
-def paragraph_lines(p, width: int, styles: _Styles) -> tuple[int, int]:
+def paragraph_lines(p, width: int, styles: Styles) -> tuple[int, int]:
     """(lines, line height in twips) of paragraph ``p`` set ``width`` twips wide."""
     ppr = p.find(_PPR)
     style = None
@@ -138,7 +138,7 @@ class _Page:
             self.used += line
 
 
-def _table(tbl, page: _Page, styles: _Styles) -> None:
+def _table(tbl, page: _Page, styles: Styles) -> None:
     tblpr = tbl.find(qn("w:tblPr"))
     if tblpr is not None and tblpr.find(qn("w:tblpPr")) is not None:
         return  # a floating table (the 版记 at the bottom) takes no room in the flow
@@ -166,8 +166,6 @@ def _table(tbl, page: _Page, styles: _Styles) -> None:
                     content += n * line
                 height = max(height, content + pad_v + 20)  # the borders above and below (½ pt each)
         is_header = trpr is not None and trpr.find(qn("w:tblHeader")) is not None
-        if is_header and page.pages and page.used == 0:
-            pass
         if is_header:
             header += height
             page.place(height)
@@ -197,7 +195,7 @@ def room_before(document, element) -> int:
 
 def _simulate(document, stop) -> tuple[int, int]:
     body = document.element.body
-    styles = _Styles(document.styles.element)
+    styles = Styles(document.styles.element)
     sections: list[tuple[list, object]] = []
     blocks: list = []
     for el in body:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from copy import deepcopy
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -343,7 +344,6 @@ def _header_rows(spec: TableSpec, head_ppr: str, layout: TableLayout) -> list[st
 _T = qn("w:t")
 _EDGE_SPACE = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")  # a value starting or ending with whitespace
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_BR = f"{{{W_NS}}}br"
 
 
 def _set_text(t, value: object) -> None:
@@ -354,14 +354,12 @@ def _set_text(t, value: object) -> None:
     if "\n" in text:
         # one paragraph a line, not line breaks: LibreOffice sets lines after a w:br closer than the
         # paragraph's exact line height, and the page count (exporters/pages.py) must be right
-        import copy
-
         first, *rest = safe_text(text).split("\n")
         t.text = first
         p = t.getparent().getparent()
         anchor = p
         for line in rest:
-            np = copy.deepcopy(p)
+            np = deepcopy(p)
             next(np.iter(_T)).text = line
             anchor.addnext(np)
             anchor = np
@@ -380,7 +378,6 @@ def table_element(spec: TableSpec, fonts: Fonts, styles: StyleFactory,
     row whose texts are then set (what python-docx itself would do at its fastest). ``place`` puts the
     frame into the document *before* the rows are added: moving a finished 30,000-cell table into
     another lxml document walks every node again (a quarter of a second for a 1,500-row roster)."""
-    import copy
 
     rows = spec.rows if isinstance(spec.rows, list) else list(spec.rows)
     layout = table_layout(spec, rows)
@@ -417,7 +414,7 @@ def table_element(spec: TableSpec, fonts: Fonts, styles: StyleFactory,
     # from the same document move into the table without a namespace fix-up of every element.
     tbl.append(proto)
     tbl.remove(proto)
-    deepcopy, append = copy.deepcopy, tbl.append
+    append = tbl.append
     for count, row in enumerate(rows, 1):
         tr = deepcopy(proto)
         try:

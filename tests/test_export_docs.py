@@ -413,7 +413,8 @@ def test_file_properties_are_the_offices_and_a_draft_says_so(ledger, tmp_path):
         assert p.title.endswith("“四个一”包联表》的通知")
     assert draft.core_properties.content_status == "草稿（发文字号待填）"
     assert final.core_properties.content_status == "定稿"
-    notes = documents.draft_notes(ledger, "signoff", ExportOptions(village_id=village_named(ledger, "石桥村")))
+    _, notes = documents.write_document(ledger, "signoff", ExportOptions(village_id=village_named(ledger, "石桥村")),
+                                        tmp_path / "s.docx")
     assert [n[:4] for n in notes] == ["发文字号", "上行文的"]
 
 
@@ -424,7 +425,5 @@ def test_the_default_paragraph_style_is_the_body(written):
     (default,) = [s for s in r.styles.values() if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) == "1"]
     assert default.get(qn("w:styleId")) == "Normal"
     assert default.find(qn("w:rPr")) is None and default.find(qn("w:pPr")) is None  # the document defaults: 三号仿宋
-    doc_defaults = r.styles_xml if hasattr(r, "styles_xml") else None
     cells = [p for tbl in r.data_tables() for p in tbl.iter(qn("w:p"))]
     assert all(p.find(qn("w:pPr") + "/" + qn("w:pStyle")) is not None for p in cells)  # cells name their style
-    del doc_defaults

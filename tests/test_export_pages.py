@@ -105,8 +105,6 @@ def test_the_signature_stays_with_its_text_by_tightening(written):
     """The matrix's cover 通知 ends a line or two short of room for its last paragraph, 附件说明 and
     署名: the chain is tightened (blank lines to half, lines to 24 pt at least) and stays on page 1
     instead of moving whole to page 2 and leaving the foot of page 1 empty."""
-    from exporters.pages import count_pages  # noqa: F811
-
     d = docx.Document(str(written["matrix"]))
     body = d.element.body
     tightened = [int(p.find(qn("w:pPr") + "/" + qn("w:spacing")).get(qn("w:line"))) for p in body.iter(qn("w:p"))

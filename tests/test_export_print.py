@@ -14,10 +14,8 @@ from __future__ import annotations
 import math
 import os
 import re
-import shutil
 import stat
 import subprocess
-from pathlib import Path
 
 import pytest
 from docx.oxml.ns import qn
@@ -25,7 +23,7 @@ from docx.oxml.ns import qn
 from exporters import documents
 from exporters.layout import break_title
 from exporters.options import ExportOptions
-from test_export_support import DocxReader, demo_ledger, twips
+from test_export_support import DocxReader, demo_ledger, render_missing, render_pdf, twips
 
 # Latin glyph widths (em) of Times New Roman / Liberation Serif, the Latin font of every run
 TIMES = {**{d: 0.5 for d in "0123456789*"}, "X": 0.722, ".": 0.25}
@@ -223,40 +221,19 @@ def test_written_file_is_readable_like_any_new_file(ledger, tmp_path):
 
 # ---------------------------------------------------------------- rendered (LibreOffice)
 
-RENDER = shutil.which("soffice") and shutil.which("pdftotext")
-# Line breaks on a rendered page depend on the fonts' metrics: render only with the fonts the
-# layout was checked with (GONGWEN.md), never with whatever fallback a machine happens to have.
-NEEDED_FONTS = ("AR PL UMing", "AR PL UKai", "Liberation Serif")
-
-
-def _fonts_missing() -> list[str]:
-    if not shutil.which("fc-list"):
-        return list(NEEDED_FONTS)
-    try:
-        listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):
-        return list(NEEDED_FONTS)
-    return [f for f in NEEDED_FONTS if f not in listed]
-
-
-MISSING_FONTS = _fonts_missing() if RENDER else []
+MISSING = render_missing()
 
 
 def render_lines(path, tmp_path) -> list[list[str]]:
     """Text lines of every page of the PDF LibreOffice makes of ``path`` (as pdftotext -layout
     lays them out)."""
-    # The Chinese font names mapped onto the free fonts as ../shared/tools/render-docx maps them.
-    env = {**os.environ, "FONTCONFIG_FILE": str(Path(__file__).parent / "data" / "fonts.conf")}
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-                   check=True, capture_output=True, timeout=300, env=env)
+    pdf = render_pdf(path, tmp_path)
     txt = tmp_path / f"{path.stem}.txt"
-    subprocess.run(["pdftotext", "-layout", str(path.with_suffix(".pdf")), str(txt)], check=True)
+    subprocess.run(["pdftotext", "-layout", str(pdf), str(txt)], check=True)
     return [[line for line in page.splitlines() if line.strip()] for page in txt.read_text(encoding="utf-8").split("\f")]
 
 
-@pytest.mark.skipif(not RENDER, reason="LibreOffice/poppler not installed")
-@pytest.mark.skipif(bool(MISSING_FONTS), reason=f"fonts the layout was checked with are missing: {MISSING_FONTS}")
+@pytest.mark.skipif(bool(MISSING), reason=f"LibreOffice/poppler or the fonts the layout was checked with are missing: {MISSING}")
 def test_rendered_title_keeps_its_lines_and_id_numbers_their_x(ledger, tmp_path):
     options = ExportOptions(doc_number=12, village_id=village(ledger, "曾家村"))
     path = documents.write(ledger, "ledger", options, tmp_path / "ledger.docx")

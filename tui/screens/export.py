@@ -371,8 +371,7 @@ class ExportScreen(SectionScreen):
             self.post_message(self.Progressed(fraction, text))
 
         try:
-            written = documents.write(self.ledger, kind, options, path, progress)
-            drafts = documents.draft_notes(self.ledger, kind, options)
+            written, drafts = documents.write_document(self.ledger, kind, options, path, progress)
         except LedgerError as err:
             self.post_message(self.Failed(str(err)))
             return
