@@ -453,13 +453,13 @@ def stats(entries: list[RosterEntry], today: date) -> RosterStats:
     def count(values) -> dict[str, int]:
         return dict(Counter(values).most_common())
 
+    ages = Counter(age_band(age(e.cadre, today)) for e in entries)
     return RosterStats(
         total=len(entries),
         by_status=count(e.status.value for e in entries),
         by_unit_level=count(e.cadre.unit_level.value for e in entries),
         by_education=count(e.cadre.education or "未填" for e in entries),
-        by_age={label: n for label in [*(b[2] for b in AGE_BANDS), "未填"]
-                 if (n := sum(1 for e in entries if age_band(age(e.cadre, today)) == label))},
+        by_age={label: ages[label] for label in [*(b[2] for b in AGE_BANDS), "未填"] if ages[label]},
         by_gender=count(e.cadre.gender.value for e in entries),
         by_village_type=count(e.posting.village_type.value for e in entries),
     )

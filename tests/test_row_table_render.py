@@ -1,37 +1,83 @@
-"""The tables paint one-line plain cells themselves (``RowTable._render_plain_cell``) instead of
-sending each through Rich's console: the result must be the very segments ``DataTable`` would
-paint — text, styles, the row/column meta a mouse click reads — for every cell, with the cursor on
-it or not, hovered or not. Cells that take the general way (spans, two lines) are counted too, so
-the fast path cannot silently stop being used."""
+"""The tables paint themselves (``tui/widgets/fast_table.py``) instead of sending every cell of
+every line through Rich: the result must be the very segments ``DataTable`` would paint — text,
+styles, the row/column meta a mouse click reads — for every cell, with the cursor on it or not,
+hovered or not, and for every line of the table as it is on screen, scrolled sideways or not.
+Cells taken the general way are counted too, so the fast paths cannot silently stop being used."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 from rich.segment import Segment
+from textual.geometry import Region
 from textual.widgets import DataTable
 
 from ledgers.ledger import Ledger
 from ledgers.models import Village
 from tests.tui_support import SIZE, TODAY, demo_db, open_section
 from tui.app import make_app
-from tui.widgets.row_table import RowTable, SortCell, gap_cell
+from tui.widgets.fast_table import FastTable
+from tui.widgets.row_table import SortCell, gap_cell
 
 
-def _paint(table: RowTable, row: int, col: int, cursor: bool, hover: bool) -> tuple[list, list] | None:
+def _segments(lines) -> list:
+    return [list(Segment.simplify(line)) for line in lines]
+
+
+def _paint(table: FastTable, row: int, col: int, cursor: bool, hover: bool) -> tuple[list, list] | None:
+    """(fast, DataTable's) painting of one body cell; None when the fast path declines it."""
     width = table.ordered_columns[col].get_render_width(table)
-    table._cell_render_cache.clear()
-    fast = table._render_plain_cell(row, col, table.rich_style, width, cursor, hover)
+    table._clear_caches()
+    fast = table._render_body_cell(row, col, table.rich_style, width, cursor, hover)
     if fast is None:
         return None
-    table._cell_render_cache.clear()
+    table._clear_caches()
     slow = DataTable._render_cell(table, row, col, table.rich_style, width, cursor, hover)
-    table._cell_render_cache.clear()
-    return list(Segment.simplify(fast[0])), list(Segment.simplify(slow[0]))
+    table._clear_caches()
+    return _segments(fast), _segments(slow)
 
 
-@pytest.mark.parametrize("key", ["2", "3", "5"])
-async def test_plain_cells_paint_as_datatable_does(tmp_path: Path, key: str) -> None:
+def _screen_lines(table: FastTable) -> tuple[list, list]:
+    """Every line of the table as shown, painted the fast way and DataTable's way."""
+    region = Region(0, 0, table.size.width, table.size.height)
+
+    def paint(render) -> list:
+        table._clear_caches()
+        table._styles_cache.clear()
+        return [[(s.text, s.style) for s in Segment.simplify(list(strip))] for strip in render(region)]
+
+    return paint(table.render_lines), paint(lambda crop: DataTable.render_lines(table, crop))
+
+
+async def _check_table(pilot, table: FastTable) -> None:
+    assert table.row_count > 5
+    checked = 0
+    rows = min(table.row_count, 30)
+    for row in range(rows):
+        for col in range(len(table.columns)):
+            for cursor in (False, True):
+                for hover in (False, True):
+                    pair = _paint(table, row, col, cursor, hover)
+                    if pair is None:
+                        continue
+                    checked += 1
+                    assert pair[0] == pair[1], (row, col, cursor, hover)
+    assert checked == rows * len(table.columns) * 4  # every cell of these tables is text
+    # Whole lines: the cursor on the second row, at the left and scrolled to the far right.
+    table.move_cursor(row=1, column=min(1, len(table.columns) - 1), animate=False)
+    await pilot.pause()
+    fast, slow = _screen_lines(table)
+    assert fast == slow
+    if table.max_scroll_x:
+        table.scroll_to(x=table.max_scroll_x, animate=False, immediate=True)
+        await pilot.pause()
+        fast, slow = _screen_lines(table)
+        assert fast == slow
+        table.scroll_to(x=0, animate=False, immediate=True)
+
+
+@pytest.mark.parametrize("key", ["2", "3", "4", "5"])
+async def test_tables_paint_as_datatable_does(tmp_path: Path, key: str) -> None:
     db = demo_db(tmp_path / "l.json")
     with Ledger.open(db, today=TODAY) as led:
         # A name a clerk typed that looks like markup.
@@ -39,23 +85,29 @@ async def test_plain_cells_paint_as_datatable_does(tmp_path: Path, key: str) -> 
     app = make_app(db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_section(pilot, key)
-        table = app.screen.table
-        assert table.row_count > 5
-        checked = 0
-        for row in range(min(table.row_count, 30)):
-            for col in range(len(table.columns)):
-                for cursor in (False, True):
-                    for hover in (False, True):
-                        pair = _paint(table, row, col, cursor, hover)
-                        if pair is None:
-                            continue
-                        checked += 1
-                        assert pair[0] == pair[1], (row, col, cursor, hover)
-        assert checked >= min(table.row_count, 30) * len(table.columns) * 4 * 0.9
+        await _check_table(pilot, app.screen.table)
+
+
+async def test_narrow_screen_scrolled_sideways(tmp_path: Path) -> None:
+    """At 80 columns the roster and the matrix (with its fixed village column) scroll sideways."""
+    db = demo_db(tmp_path / "l.json")
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("5", "4"):
+            await open_section(pilot, key)
+            table = app.screen.table
+            table.focus()
+            await pilot.pause()
+            for x in (0, 7, 23):
+                table.scroll_to(x=min(x, table.max_scroll_x), animate=False, immediate=True)
+                await pilot.pause()
+                fast, slow = _screen_lines(table)
+                assert fast == slow, (key, x)
 
 
 async def test_cells_the_fast_path_leaves_alone(tmp_path: Path) -> None:
-    """Right-justified, styled, cropped and empty cells; a cell with spans goes the general way."""
+    """Right-justified, styled, cropped, empty and styled-in-parts cells paint as DataTable does;
+    a cell that is not text goes the general way."""
     db = demo_db(tmp_path / "l.json")
     app = make_app(db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -63,12 +115,15 @@ async def test_cells_the_fast_path_leaves_alone(tmp_path: Path) -> None:
         table = app.screen.table
         key = str(table.cursor_id)
         col = table.ordered_columns[2].key
+        spans = gap_cell("两种")
+        spans.stylize("bold", 1, 2)
         for cell in (gap_cell("12", 12, justify="right", style="bold red"), gap_cell(""),
-                     gap_cell("很长很长很长很长很长很长很长很长的名字", style="dim"), SortCell("")):
+                     gap_cell("很长很长很长很长很长很长很长很长的名字", style="dim"), SortCell(""), spans,
+                     gap_cell("居中", justify="center")):
             table.update_cell(key, col, cell)
             pair = _paint(table, table.cursor_row, 2, True, False)
             assert pair is not None and pair[0] == pair[1]
-        spans = gap_cell("两种")
-        spans.stylize("bold", 1, 2)
-        table.update_cell(key, col, spans)
+        from rich.table import Table
+
+        table.update_cell(key, col, Table())
         assert _paint(table, table.cursor_row, 2, False, False) is None

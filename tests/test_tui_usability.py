@@ -174,15 +174,21 @@ async def test_tags_clipped_by_cells(tmp_path: Path) -> None:
 
 async def test_filter_line_is_one_line_and_says_when_nothing_matches(tmp_path: Path) -> None:
     """The case list's filter box took three rows (the registry's one), and an empty result was
-    a blank table with no hint."""
+    a blank table with no hint. While typing, the focused box drew Input's tall border over its one
+    row: two bars and no text (seen in tmux, every section)."""
     app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        for key, prefix in (("2", "villages"), ("3", "cases")):
+        for key, prefix in (("2", "villages"), ("3", "cases"), ("4", "matrix"), ("5", "roster")):
             await pilot.press(key)
             await settle(pilot)
-            assert app.screen.query_one(f"#{prefix}-filter", Input).outer_size.height == 1
-            await pilot.press("f", *"zzzz", "enter")
+            box = app.screen.query_one(f"#{prefix}-filter", Input)
+            assert box.outer_size.height == 1
+            await pilot.press("f", *"zzzz")
+            await settle(pilot)
+            assert box.has_focus and box.outer_size.height == 1
+            assert "zzzz" in "".join(s.text for s in box.render_line(0))  # the typed text is on screen
+            await pilot.press("enter")
             await settle(pilot)
             assert "按 Esc 清除筛选" in static_text(app, f"#{prefix}-status")
             await pilot.press("escape")

@@ -52,8 +52,9 @@ async def settle(pilot: Pilot) -> None:
 
 
 def static_text(app: App, selector: str, width: int = 200) -> str:
-    """The plain text a Static shows (rich renderables are rendered at ``width``)."""
-    w = app.screen.query_one(selector, Static)
+    """The plain text a Static (or a widget with a ``content`` like one) shows; rich renderables are
+    rendered at ``width``."""
+    w = app.screen.query_one(selector)
     content = w.content
     if isinstance(content, str):
         return content

@@ -25,6 +25,7 @@ from ledgers.models import Role
 
 from ..commands import Command
 from ..widgets.filter_bar import FilterBar
+from ..widgets.statics import update_static
 from ..widgets.matrix_table import (
     TABLE_COMMANDS,
     MatrixLine,
@@ -209,8 +210,8 @@ class MatrixScreen(FilteredSectionScreen):
         self.update_status()
 
     def update_status(self) -> None:
-        self.query_one("#matrix-summary", Static).update(Content(summary_text(summary_of(self.matrix, self.year),
-                                                                             self.year)))
+        update_static(self.query_one("#matrix-summary", Static),
+                      Content(summary_text(summary_of(self.matrix, self.year), self.year)))
         parts = [f"显示{len(self.table.shown)}个村", "Enter 在光标格指派"]
         if self.query_text:
             parts.append(f"筛选：{self.query_text}")
@@ -280,7 +281,7 @@ class MatrixScreen(FilteredSectionScreen):
     def update_detail(self) -> None:
         line = self.table.cursor_line()
         detail = self.query_one("#matrix-detail", Static)
-        detail.update(cell_detail(line, self.table.role_at_cursor()) if line else "")
+        update_static(detail, cell_detail(line, self.table.role_at_cursor()) if line else "")
 
     def _cursor(self) -> tuple[MatrixLine, Role | None] | None:
         line = self.table.cursor_line()

@@ -97,6 +97,8 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.all_rows: list[RosterRow] = []
+        self.in_force_rows: list[RosterRow] = []
+        self.folded_names: dict[int, str] = {}
         self.entries: dict[int, RosterEntry] = {}
         self.loaded_version = -1
         self.village_count = 1
@@ -161,6 +163,9 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
     def on_secretaries_screen_rows_built(self, message: RowsBuilt) -> None:
         first = self.loaded_version < 0
         self.all_rows, self.entries = message.rows, message.entries
+        # Worked out once per load, not per filter keystroke.
+        self.in_force_rows = [r for r in self.all_rows if r.in_force]
+        self.folded_names = {r.id: r.name.casefold() for r in self.all_rows}
         self.loaded_version, self.village_count = message.version, message.villages
         self.table.loading = False
         self.table.adopt(message.cells)
@@ -220,11 +225,11 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
         if self.status is not None:
             rows = [r for r in rows if r.status == self.status]  # an ended status shows its rows
         elif not self.include_ended:
-            rows = [r for r in rows if r.in_force]
+            rows = self.in_force_rows
         if self.query_text:
             ids = {h.village_id for h in self.ledger.lookup(self.query_text, self.village_count)}
-            folded = self.query_text.casefold()
-            rows = [r for r in rows if r.village_id in ids or folded in r.name.casefold()]
+            folded, names = self.query_text.casefold(), self.folded_names
+            rows = [r for r in rows if r.village_id in ids or folded in names[r.id]]
         if self.unit_level is not None:
             rows = [r for r in rows if r.unit_level == self.unit_level]
         if self.village_type is not None:
@@ -245,7 +250,7 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
         self.update_status()
 
     def update_status(self) -> None:
-        in_force = sum(1 for r in self.all_rows if r.in_force)
+        in_force = len(self.in_force_rows)
         parts = [f"在任{in_force}条（共{len(self.all_rows)}条驻村记录）", f"显示{len(self.table.shown)}条"]
         if self.query_text:
             parts.append(f"筛选：{self.query_text}")
@@ -317,7 +322,8 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
         if not box.display or self.loaded_version < 0:
             return
         shown = [self.entries[rid] for rid in self.table.shown if rid in self.entries]
-        box.border_title = "统计（随筛选）"
+        if box.border_title != "统计（随筛选）":  # setting it repaints the box, even unchanged
+            box.border_title = "统计（随筛选）"
         self.query_one("#roster-stats", RosterStatsPanel).show(roster.stats(shown, self.ledger.today))
 
     def action_toggle_stats(self) -> None:

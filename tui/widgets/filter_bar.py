@@ -15,6 +15,8 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from .statics import update_static
+
 
 # Printable keys whose name textual.keys.key_to_character does not know (it looks up "SLASH", whose
 # Unicode name is SOLIDUS): an Input types them, but the footer still listed "/ 查村" as if the key
@@ -37,7 +39,7 @@ class FilterBar(Widget):
     FilterBar Input {
         height: 1; border: none; padding: 0 1; background: $boost;
     }
-    FilterBar Input:focus { background: $primary 30%; }
+    FilterBar Input:focus { background: $primary 30%; border: none; }  /* Input:focus draws a tall border */
     FilterBar Static { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     """
 
@@ -58,6 +60,7 @@ class FilterBar(Widget):
         self.delay = delay
         self.query_text = ""
         self._timer: Timer | None = None
+        self._status_shape = (0, 0)  # the status's width and the most lines it has taken at it
 
     def compose(self) -> ComposeResult:
         yield QueryInput(placeholder=self.placeholder, id=f"{self.prefix}-filter")
@@ -68,7 +71,20 @@ class FilterBar(Widget):
         return self.query_one(Input)
 
     def set_status(self, text: str) -> None:
-        self.query_one(Static).update(Content(text))
+        # The status keeps the most lines it has taken at this width (padded with blank lines): a
+        # keystroke that changed its height laid the screen out again, resized the table under it
+        # and toggled its scroll bars — as much time as repainting the table's new rows.
+        status = self.query_one(Static)
+        width = status.content_region.width
+        if width != self._status_shape[0]:
+            self._status_shape = (width, 0)
+        content = Content(text)
+        height = content.get_height(status.styles, width) if width > 0 else 0
+        most = self._status_shape[1]
+        if height < most:
+            content = Content(text + "\n" * (most - height))
+        update_static(status, content)
+        self._status_shape = (width, max(height, most))
 
     def clear(self) -> None:
         """Empty the input without reporting a change."""

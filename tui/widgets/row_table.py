@@ -14,23 +14,20 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
-from rich.style import Style
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets.data_table import ColumnKey, Row, RowDoesNotExist, RowKey
 
 from ledgers.ledger import bulk_load
 from ledgers.text import clean_text
 
-
-# Blank cells (out of view) by width, height and style: the same few, painted on every line.
-_BLANKS: dict[tuple[int, int, Any], list[list[Segment]]] = {}
+from .fast_table import FastTable
 
 
-class RowTable(DataTable):
+class RowTable(FastTable):
     """A DataTable whose rows are records keyed by their id (``str(id)``)."""
 
     BINDINGS = [
@@ -41,7 +38,7 @@ class RowTable(DataTable):
     def __init__(self, *, id: str | None = None, **kwargs: object) -> None:
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
-        super().__init__(id=id, **kwargs)  # type: ignore[arg-type]
+        super().__init__(id=id, **kwargs)
 
     @property
     def cursor_id(self) -> int | None:
@@ -67,129 +64,6 @@ class RowTable(DataTable):
         """Put the cursor on row ``index``, or the last row when there are fewer (after a delete)."""
         if self.row_count:
             self.move_cursor(row=max(0, min(index, self.row_count - 1)), animate=False)
-
-    # ------------------------------------------------------------ painting only what is in view
-
-    # DataTable renders every cell of a line and crops it afterwards: a 24-column roster painted
-    # 60 % slower than the 15-column registry although both show the same 120 cells of each line.
-    # Cells scrolled out of view are painted blank (they are cropped away anyway); the row cache,
-    # whose key does not know the scroll position, is dropped when the table scrolls sideways.
-    # Relies on DataTable internals (textual<9 is pinned); falls back to painting everything.
-
-    _view: tuple[int, int, list[tuple[int, int]]] | None = None  # scroll x, width, column spans
-
-    def render_lines(self, crop: Any) -> Any:
-        # What is in view is worked out once a frame: ``size`` walks the DOM and ``ordered_columns``
-        # builds a list, and asking them per cell cost more than painting the cell.
-        try:
-            spans, x = [], getattr(self, "_row_label_column_width", 0)
-            for column in self.ordered_columns:
-                w = column.get_render_width(self)
-                spans.append((x, x + w))
-                x += w
-            self._view = (round(self.scroll_x), self.size.width, spans)
-        except AttributeError:
-            self._view = None
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._view = None
-
-    def _render_cell(self, row_index: int, column_index: int, base_style: Any, width: int,
-                     cursor: bool = False, hover: bool = False) -> Any:
-        view = self._view
-        if view is not None and row_index >= 0 and column_index >= self.fixed_columns:
-            start, view_width, spans = view
-            if column_index < len(spans):
-                left, right = spans[column_index]
-                if right <= start or left >= start + view_width:
-                    height = self.rows[self._row_locations.get_key(row_index)].height
-                    blank_key = (width, height, base_style)
-                    blank = _BLANKS.get(blank_key)
-                    if blank is None:
-                        blank = _BLANKS[blank_key] = [[Segment(" " * width, base_style)] for _ in range(height)]
-                    return blank
-            try:
-                lines = self._render_plain_cell(row_index, column_index, base_style, width, cursor, hover)
-            except (AttributeError, KeyError, TypeError):
-                lines = None
-            if lines is not None:
-                return lines
-        return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-
-    def watch_scroll_x(self, old_value: float, new_value: float) -> None:
-        if round(old_value) != round(new_value):
-            cache = getattr(self, "_row_render_cache", None)
-            if cache is not None:
-                cache.clear()
-            lines = getattr(self, "_line_cache", None)
-            if lines is not None:
-                lines.clear()
-        super().watch_scroll_x(old_value, new_value)
-
-    def _render_plain_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
-                           cursor: bool, hover: bool) -> list[list[Segment]] | None:
-        """A one-line body cell that is plain ``Text`` (one style, no spans), rendered directly.
-
-        ``DataTable`` sends every cell through Rich's console (Styled, Padding, wrap, split and
-        crop): ~0.1 ms a cell, a third of each filter keystroke's repaint. A one-line cell with one
-        style needs none of that: the text, cropped or padded to the column, in the same styles
-        (tests/test_row_table_render.py compares both on every cell). Anything else — spans, more
-        lines, padding, a non-Text cell — goes the general way (None)."""
-        row_key = self._row_locations.get_key(row_index)
-        if row_key is None or self.cell_padding:
-            return None
-        row = self.rows[row_key]
-        if row.height != 1 or row.label is not None:
-            return None
-        column_key = self._column_locations.get_key(column_index)
-        cache_key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
-                     self._update_count, self._pseudo_class_state)
-        cached = self._cell_render_cache.get(cache_key)
-        if cached is not None:
-            return cached
-        cell = self._data[row_key].get(column_key)
-        if cell is None:
-            text, text_style, justify = "", "", None
-        elif type(cell) is SortCell and not cell._spans and cell.end == "":
-            text, text_style, justify = cell.plain, cell.style, cell.justify
-            if "\n" in text:
-                return None
-        else:
-            return None
-        component_style, post_style = self._get_styles_to_render_cell(
-            False, False, row_index < self.fixed_rows or column_index < self.fixed_columns, hover, cursor,
-            self.show_cursor, self._show_hover_cursor, self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css")
-        pre = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style
-        length = cell_len(text)
-        if length > width:
-            text, length = set_cell_size(text, width), width
-        own = self.app.console.get_style(text_style) if text_style else None
-        pad = " " * (width - length)
-        if justify == "right":
-            line = [Segment(pad + text, pre + own + post_style if own else pre + post_style)] if text or pad else []
-        elif justify == "center":
-            return None
-        else:
-            line = []
-            if text:
-                line.append(Segment(text, pre + own + post_style if own else pre + post_style))
-            if pad:
-                line.append(Segment(pad, pre + post_style))
-        lines = [line]
-        self._cell_render_cache[cache_key] = lines
-        return lines
-
-    def watch_scroll_x(self, old_value: float, new_value: float) -> None:
-        if round(old_value) != round(new_value):
-            cache = getattr(self, "_row_render_cache", None)
-            if cache is not None:
-                cache.clear()
-            lines = getattr(self, "_line_cache", None)
-            if lines is not None:
-                lines.clear()
-        super().watch_scroll_x(old_value, new_value)
 
 
 class SortCell(Text):
@@ -259,6 +133,12 @@ class SortedRowTable(RowTable, Generic[R]):
     that neither sort nor diff.
     """
 
+    # The vertical scroll bar stays when a filter leaves fewer rows than fit (as in a spreadsheet):
+    # otherwise the table changes width on such a keystroke, and the screen is laid out again.
+    DEFAULT_CSS = """
+    SortedRowTable { overflow-y: scroll; }
+    """
+
     COLUMNS: ClassVar[tuple[Column[Any], ...]] = ()
     DEFAULT_SORT: ClassVar[str] = ""
     ROW_HEIGHT: ClassVar[int] = 1  # lines per row
@@ -295,7 +175,35 @@ class SortedRowTable(RowTable, Generic[R]):
                     width = measure(self.app.console, cell, 1)
                 if width > column.content_width:
                     column.content_width = width
-        super()._update_dimensions(())
+        self._resize_virtually()
+
+    def _resize_virtually(self) -> None:
+        """The virtual size after rows came or went, as ``DataTable._update_dimensions`` sets it —
+        without laying the screen out again when only the height changed.
+
+        ``virtual_size`` is a layout reactive: each filter keystroke that changed the number of rows
+        laid out the whole screen (~5 ms) although only this table's scroll range changed. With the
+        vertical bar always shown (``overflow-y: scroll``) and the width unchanged, no scroll bar
+        appears or goes, so updating the scroll range and repainting is all there is to do."""
+        try:
+            width = sum(column.get_render_width(self) for column in self.columns.values()) + self._row_label_column_width
+            height = self._total_row_height + (self.header_height if self.show_header else 0)
+        except AttributeError:
+            super()._update_dimensions(())
+            return
+        new, old = Size(width, height), self.virtual_size
+        if new == old:
+            return
+        if new.width != old.width or self.styles.overflow_y != "scroll" or not self.size:
+            self.virtual_size = new
+            return
+        self.set_reactive(Widget.virtual_size, new)
+        # ``_scroll_update`` without repainting the horizontal bar, which has not changed.
+        bar = self.vertical_scrollbar
+        bar.window_virtual_size = new.height
+        bar.window_size = self.container_size.height - self.scrollbar_size_horizontal
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
+        self.refresh()
     # Whether a re-filter keeps the cursor on its record (the registry has always gone back to the top).
     KEEP_CURSOR_ON_SHOW: ClassVar[bool] = True
 

@@ -1,0 +1,152 @@
+"""A clerk's pace at prefecture scale (2,040 villages, 500 cases, 1,500 postings), in one app run:
+
+  * save — a village's 人口 changed in the edit form and Ctrl+S pressed, until the last frame it
+    caused is painted (the form gone, the registry row showing the new figure); baseline: the same
+    change written by ``Ledger.save_village`` alone (the atomic, audited file write it includes);
+  * open village — Enter on a registry row until the village card is painted;
+  * open case — Enter on a case row until the case detail is painted;
+    baseline for both: pushing a bare screen (one Static) until it is painted, in the same app.
+
+Issue 13's goals: save ≤ 100 ms, opening a detail ≤ 50 ms. Run: ``python bench/bench_pace.py
+[--runs 3] [--json FILE]``. Not run by pytest.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from frames import FrameClock  # noqa: E402
+
+TODAY = date(2026, 11, 23)
+REPEAT = 7
+
+
+async def settle_on(app, pilot, kind: str, timeout: float = 30.0) -> None:  # noqa: ANN001
+    end = time.perf_counter() + timeout
+    while type(app.screen).__name__ != kind:
+        if time.perf_counter() > end:
+            raise TimeoutError(kind)
+        await pilot.pause(0.01)
+
+
+async def wait_rows(app, pilot) -> None:  # noqa: ANN001
+    while getattr(app.screen, "loaded_version", -1) != app.ledger.version or not app.screen.table.row_count:
+        await pilot.pause(0.01)
+
+
+async def one_run(db: Path) -> dict[str, float]:
+    from textual.screen import Screen
+    from textual.widgets import Static
+
+    from tui.app import make_app
+
+    class Bare(Screen):
+        def compose(self):  # noqa: ANN202
+            yield Static("空白")
+
+    app = make_app(db, today=TODAY)
+    clock = FrameClock(app)
+    out: dict[str, list[float]] = {k: [] for k in ("save", "save_base", "open_village", "open_case", "open_base")}
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.ledger is None or getattr(app.screen, "figures", None) is None:
+            await pilot.pause(0.02)
+        await app.workers.wait_for_complete()
+
+        await pilot.press("2")
+        await wait_rows(app, pilot)
+        await clock.painted_after(pilot, time.perf_counter())
+        table = app.screen.table
+        for i in range(REPEAT):
+            table.move_cursor(row=3 + i, animate=False)
+            vid = table.cursor_village_id
+            await pilot.pause()
+            # Save: the form open with a new figure typed, then Ctrl+S.
+            await pilot.press("e")
+            await settle_on(app, pilot, "VillageFormScreen")
+            box = app.screen.query_one("#field-population")
+            box.value = str(1000 + i)
+            await pilot.pause()
+            t = time.perf_counter()
+            await pilot.press("ctrl+s")
+            out["save"].append(await clock.painted_after(pilot, t))
+            assert app.ledger.village(vid).population == 1000 + i
+            # Baseline: the same kind of change written by the ledger alone.
+            village = app.ledger.village(vid)
+            t = time.perf_counter()
+            app.ledger.save_village(replace(village, population=2000 + i))
+            out["save_base"].append(time.perf_counter() - t)
+            await clock.painted_after(pilot, time.perf_counter())
+
+            t = time.perf_counter()
+            await pilot.press("enter")
+            await settle_on(app, pilot, "VillageDetailScreen")
+            out["open_village"].append(await clock.painted_after(pilot, t))
+            await pilot.press("escape")
+            await settle_on(app, pilot, "VillagesScreen")
+
+            t = time.perf_counter()
+            app.push_screen(Bare())
+            await settle_on(app, pilot, "Bare")
+            out["open_base"].append(await clock.painted_after(pilot, t))
+            app.pop_screen()
+            await pilot.pause()
+
+        await pilot.press("3")
+        await wait_rows(app, pilot)
+        await clock.painted_after(pilot, time.perf_counter())
+        table = app.screen.table
+        for i in range(REPEAT):
+            table.move_cursor(row=3 + i, animate=False)
+            await pilot.pause()
+            t = time.perf_counter()
+            await pilot.press("enter")
+            await settle_on(app, pilot, "CaseDetailScreen")
+            out["open_case"].append(await clock.painted_after(pilot, t))
+            await pilot.press("escape")
+            await settle_on(app, pilot, "CasesScreen")
+    return {k: statistics.median(v) for k, v in out.items()}
+
+
+def measure(runs: int) -> dict[str, dict[str, float]]:
+    from ledgers.demo import load_demo
+    from ledgers.ledger import Ledger
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "prefecture.json"
+        with Ledger.open(db, today=TODAY) as led:
+            load_demo(led, "prefecture")
+        results = [asyncio.run(one_run(db)) for _ in range(runs)]
+    fig = {k: statistics.median(r[k] for r in results) for k in results[0]}
+    return {
+        "save": {"ms": fig["save"] * 1000, "baseline_ms": fig["save_base"] * 1000, "goal_ms": 100},
+        "open_village": {"ms": fig["open_village"] * 1000, "baseline_ms": fig["open_base"] * 1000, "goal_ms": 50},
+        "open_case": {"ms": fig["open_case"] * 1000, "baseline_ms": fig["open_base"] * 1000, "goal_ms": 50},
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--json", type=Path, help="write the figures to this file")
+    args = ap.parse_args()
+    figures = measure(args.runs)
+    for name, f in figures.items():
+        print(f"{name:13s} {f['ms']:6.0f} ms (baseline {f['baseline_ms']:5.0f} ms, "
+              f"{f['ms'] / f['baseline_ms']:.1f}x; goal ≤ {f['goal_ms']} ms)")
+    if args.json:
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""When did the screen last change? Key-to-repaint timing for the benchmarks.
+
+``Pilot.pause()`` returns once the process looks idle — it sleeps in steps and compares CPU time
+with wall time — and then paints a frame itself: timing up to its return adds that wait to every
+figure (10–20 ms of sleeping on this machine, the same for every screen, which flattens ratios and
+hides whether a goal like "≤ 50 ms a keystroke" is met). ``FrameClock`` records when the app hands
+each frame to the terminal (``App._display``, called once a frame is composed and painted, by the
+screen's own update timer, as it is for the clerk); ``painted_after`` waits until the app is idle and
+returns how long after ``t0`` its last frame was done.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+
+class FrameClock:
+    def __init__(self, app: Any) -> None:
+        self.times: list[float] = []
+        display = app._display
+
+        def timed_display(screen: Any, renderable: Any) -> None:
+            display(screen, renderable)
+            if renderable is not None:
+                self.times.append(time.perf_counter())
+
+        app._display = timed_display
+
+    async def painted_after(self, pilot: Any, t0: float) -> float:
+        """Seconds from ``t0`` to the last frame painted before the app went idle (the whole
+        response: every message, idle task and repaint the change set off)."""
+        from textual._wait import wait_for_idle
+
+        before = len(self.times)
+        await pilot._wait_for_screen()
+        await wait_for_idle(0)
+        await pilot._wait_for_screen()
+        done = [t for t in self.times[before:] if t >= t0]
+        if not done:  # nothing repainted: the change showed nothing new
+            return time.perf_counter() - t0
+        return done[-1] - t0
