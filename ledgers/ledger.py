@@ -208,6 +208,7 @@ class Ledger:
         self._cache: dict[str, dict[int, Any]] = decoded
         settings = self._cache["settings"].get(1)
         self.store.audit_keep = settings.audit_keep_entries if settings is not None else None
+        self.store.actor = (settings.clerk or None) if settings is not None else None
         self._case_by_village: dict[int, list[int]] | None = None
         self._derived: dict[str, dict[str, Any]] = {}
         self._keyed: dict[str, dict[str, tuple[Callable[[Any], Any], dict[Any, set[int]]]]] = {}
@@ -369,6 +370,7 @@ class Ledger:
         s.id = 1
         saved = self._save("settings", s, "修改设置")
         self.store.audit_keep = saved.audit_keep_entries
+        self.store.actor = saved.clerk or None
         return saved
 
     def situations(self, *, active_only: bool = False) -> list[Situation]:

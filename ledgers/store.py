@@ -182,6 +182,10 @@ class Store:
         self.path = path
         self.read_only = read_only
         self.user = user
+        # The name of the person at the keyboard for audit entries (the clerk in the settings,
+        # set by the ledger), so the audit log and a case's history say the same name; the login
+        # name when none is set. The lock keeps the login name: it is about the machine.
+        self.actor: str | None = None
         self.keep_backups = keep_backups
         self.backup_dir = Path(str(path) + ".backups")
         self._lock_path = str(path) + ".lock"
@@ -513,7 +517,7 @@ class Store:
         version = type(self).SCHEMA_VERSION
         seq = self._bump_seq(data)
         data[AUDIT][str(seq)] = {
-            "seq": seq, "at": _now(), "who": self.user,
+            "seq": seq, "at": _now(), "who": self.actor or self.user,
             "summary": f"账本格式升级：版本 {migrated_from} → {version}",
             "changes": [], "undone": False, "undo_of": None, "barrier": True,
         }
@@ -901,7 +905,7 @@ class Store:
             entry: dict[str, Any] = {
                 "seq": seq,
                 "at": _now(),
-                "who": self.user,
+                "who": self.actor or self.user,
                 "summary": txn.summary or "修改",
                 "changes": raw_changes,
                 "undone": False,
@@ -1179,7 +1183,7 @@ class Store:
                 meta["next_seq"] = max(meta["next_seq"], old.get("next_seq", 1))
             seq = self._bump_seq(data)
             data[AUDIT][str(seq)] = {
-                "seq": seq, "at": _now(), "who": self.user, "summary": f"从备份恢复：{source.name}",
+                "seq": seq, "at": _now(), "who": self.actor or self.user, "summary": f"从备份恢复：{source.name}",
                 "changes": [], "undone": False, "undo_of": None, "barrier": True,
             }
             self._write(data)

@@ -826,3 +826,20 @@ def test_open_and_reload_leave_gc_on_even_when_the_file_is_bad(tmp_path: Path) -
     with pytest.raises(StoreCorrupt):
         Ledger.open(db)
     assert gc.isenabled()
+
+
+def test_audit_log_names_the_clerk_from_settings(tmp_path: Path) -> None:
+    """Issue 13: the audit log said ``root`` (the login) where a case's history said 党建办 — one name
+    for the person at the keyboard: the settings' clerk, the login name only when none is set."""
+    led = Ledger.open(tmp_path / "l.json", today=TODAY, user="root")
+    try:
+        led.save_village(Village(id=0, name="青山村", township="青石镇"))
+        assert led.store.audit(1)[0].who == "root"
+        led.save_settings(replace(led.settings, clerk="党建办"))
+        led.save_village(Village(id=0, name="石桥村", township="青石镇"))
+        assert led.store.audit(1)[0].who == "党建办" == led.user
+    finally:
+        led.close()
+    with Ledger.open(tmp_path / "l.json", today=TODAY, user="root") as again:  # read back: same name
+        again.save_village(Village(id=0, name="长安村", township="青石镇"))
+        assert again.store.audit(1)[0].who == "党建办"
