@@ -229,3 +229,20 @@ async def test_esc_leaves_a_field_and_the_number_keys_switch_again(tmp_path: Pat
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert app.focused is app.screen.query_one("#field-kind")
+
+
+async def test_a_document_number_does_not_carry_into_the_next_document(tmp_path: Path) -> None:
+    """Issue 13: the 发文字号 hint read 〔年〕, and a number typed for one document stayed for every
+    document written after it (two documents with one number)."""
+    db = demo_db(tmp_path / "l.json")
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        box = app.screen.query_one("#field-doc_number", Input)
+        assert f"〔{TODAY.year}〕12号" in box.placeholder and "〔年〕" not in box.placeholder
+        await retype(pilot, "doc_number", "12")
+        select = app.screen.query_one("#field-kind", Select)
+        labels = [str(o[0]) for o in select._options if o[1] is not Select.NULL]  # noqa: SLF001
+        other = next(label for label in labels if label != str(select.value))
+        await choose_document(pilot, other)
+        assert box.value == ""

@@ -843,3 +843,22 @@ def test_audit_log_names_the_clerk_from_settings(tmp_path: Path) -> None:
     with Ledger.open(tmp_path / "l.json", today=TODAY, user="root") as again:  # read back: same name
         again.save_village(Village(id=0, name="长安村", township="青石镇"))
         assert again.store.audit(1)[0].who == "党建办"
+
+
+def test_changed_since_names_the_records_or_says_it_does_not_know(tmp_path: Path) -> None:
+    """What a screen needs to update only the rows a change touched: the records changed after the
+    version it shows, or None when the ledger was re-read since (an undo) — then it rebuilds all."""
+    with Ledger.open(tmp_path / "l.json", today=TODAY) as led:
+        v = led.save_village(Village(id=0, name="青山村", township="青石镇"))
+        shown = led.version
+        assert led.changed_since(shown) == []
+        led.save_village(replace(v, population=1200))
+        w = led.save_village(Village(id=0, name="石桥村", township="青石镇"))
+        assert led.changed_since(shown) == [("villages", v.id, "update"), ("villages", w.id, "add")]
+        now = led.version
+        led.delete_village(w.id)
+        assert led.changed_since(now) == [("villages", w.id, "delete")]
+        now = led.version
+        led.undo()
+        assert led.changed_since(now) is None  # re-read from the file: not known
+        assert led.changed_since(led.version) == []

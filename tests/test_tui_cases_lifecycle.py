@@ -89,7 +89,7 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
 
         # ---- t → 启动整顿 refused before any form: no task yet (message shown, nothing written)
         audit_before = len(ledger.audit())
-        await pilot.press("t")
+        await pilot.press("t", "1")
         await pilot.pause()
         assert isinstance(app.screen, CaseDetailScreen)
         assert any("不能启动整顿" in n and "至少一项整改任务" in n for n in notifications(app))
@@ -111,7 +111,7 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         # ---- t → 启动整顿: 四个一 gaps are a soft warning, acknowledged before the move.
         # Every step is dated in order (a step cannot precede the one before it), back far enough
         # for the consolidation period to be over by "today".
-        await pilot.press("t")
+        await pilot.press("t", "1")
         await pilot.pause()
         assert screen_name(app) == "TransitionFormScreen"
         await retype(pilot, "on", "2025-03-20")
@@ -149,7 +149,7 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         assert c.tasks[1].waived and c.tasks[1].waive_note == "已并入第1项"
 
         # ---- t → 提请验收
-        await pilot.press("t")
+        await pilot.press("t", "1")
         await pilot.pause()
         await retype(pilot, "on", "2025-08-01")
         await save(pilot)
@@ -177,7 +177,7 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         assert c.state == CaseState.RECTIFYING and c.rectify_deadline.isoformat() == "2027-03-31"
 
         # ---- t → 提请验收 again; y: a passing acceptance → 确认验收合格
-        await pilot.press("t")
+        await pilot.press("t", "1")
         await pilot.pause()
         await retype(pilot, "on", "2025-09-10")
         await save(pilot)
@@ -194,7 +194,7 @@ async def test_whole_life_cycle_by_keys(tmp_path: Path) -> None:
         assert ledger.case(case_id).state == CaseState.ACCEPTED
 
         # ---- t → 销号 (a date far enough back for consolidation to be over) → 巩固提升
-        await pilot.press("t")
+        await pilot.press("t", "1")
         await pilot.pause()
         await save(pilot)  # no approver: refused at the field
         assert ledger.case(case_id).state == CaseState.ACCEPTED

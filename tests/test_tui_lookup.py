@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
 from ledgers.ledger import Ledger
 from ledgers.models import Village
@@ -141,3 +141,32 @@ async def test_slash_in_a_text_field_is_typed_not_the_lookup(tmp_path: Path) -> 
         await pilot.press("enter", "slash")  # back in the table: "/" is the lookup again
         await settle(pilot)
         assert type(app.screen).__name__ == "LookupScreen"
+
+
+async def test_command_palette_speaks_chinese(tmp_path: Path) -> None:
+    """Issue 13: the palette was half English (Theme, Quit, Keys, Screenshot; its prompt and its
+    "No matches found"). Ctrl+P, the prompt, every command the palette lists, a miss."""
+    import re
+
+    from textual.command import CommandList, CommandPalette
+
+    app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert titles and all(re.search(r"[\u4e00-\u9fff]", t) for t in titles), titles
+        assert "配色主题" in titles and "退出" in titles and "Theme" not in titles
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        assert palette.query_one(Input).placeholder == "输入命令名称查找……"
+        await pilot.press(*"zzqq")
+        await pilot.pause(1.2)  # the palette waits a moment before saying nothing matched
+        await settle(pilot)
+        options = palette.query_one(CommandList)
+        shown = [str(options.get_option_at_index(i).prompt.renderable) for i in range(options.option_count)]
+        assert any("没有找到这个命令" in s for s in shown), shown
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, CommandPalette)

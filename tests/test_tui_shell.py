@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
 from ledgers.ledger import Ledger
 from tests.tui_support import SIZE, TODAY, demo_db, notifications, open_section, option_texts, settle, static_text
@@ -29,13 +29,40 @@ async def test_first_run_offers_demo_and_loads_it(tmp_path: Path) -> None:
 
 
 async def test_first_run_can_start_empty(tmp_path: Path) -> None:
+    """Issue 13: an empty ledger was named after the demo township (青石镇); starting empty asks for
+    the township, its county and who keeps the ledger, and the title, history and audit use them."""
     app = make_app(tmp_path / "l.json", today=TODAY)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("k")
         await settle(pilot)
+        assert type(app.screen).__name__ == "TownshipFormScreen"
+        assert app.screen.query_one("#field-township", Input).value == ""  # not the demo's name
+        await pilot.press("ctrl+s")  # the name is required: refused at the field
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TownshipFormScreen"
+        await pilot.press(*"桃花镇", "tab", *"青县", "tab", *"组织委员")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
         assert type(app.screen).__name__ == "DashboardScreen"
         assert app.ledger is not None and app.ledger.is_empty()
+        s = app.ledger.settings
+        assert (s.township, s.county, s.clerk) == ("桃花镇", "青县", "组织委员")
+        assert "桃花镇" in app.title and "青石镇" not in app.title
+        assert any("桃花镇" in n for n in notifications(app))
+
+
+async def test_first_run_empty_name_can_wait(tmp_path: Path) -> None:
+    """Esc on the township form starts empty all the same, and says where to fill the name in."""
+    app = make_app(tmp_path / "l.json", today=TODAY)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DashboardScreen"
+        assert any("设置" in n for n in notifications(app))
 
 
 async def test_title_tabs_and_number_keys(tmp_path: Path) -> None:

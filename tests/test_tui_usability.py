@@ -381,7 +381,7 @@ async def test_refused_transition_names_the_step_once(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await open_case_of(pilot, "青山村")
-        await pilot.press("t")
+        await pilot.press("t", "1")
         await settle(pilot)
         toast = list(app._notifications)[-1]
         assert toast.title == "不能提请验收" and toast.message.startswith("尚缺：") and "不能" not in toast.message[:3]

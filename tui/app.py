@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
@@ -28,6 +29,7 @@ from textual.worker import Worker, WorkerState
 from ledgers.errors import LedgerError, StoreLocked, StoreNotWritable
 
 from .commands import GLOBAL_COMMANDS, bindings
+from .palette import ChinesePalette
 from .sections import Section, available_sections
 
 if TYPE_CHECKING:
@@ -207,7 +209,15 @@ class LedgerApp(App[int]):
         elif choice == "import":
             self.open_import(first_run=True)
         else:
-            self.notify("从空账本开始：按 2 进入“村情”，按 n 新增村。", markup=False)
+            from .modals.settings_form import TownshipFormScreen
+
+            self.push_screen(TownshipFormScreen(), self._township_named)
+
+    def _township_named(self, settings: object) -> None:
+        where = getattr(settings, "township", "") or "本乡镇"
+        self.notify(f"从空账本开始（{where}）：按 2 进入“村情”，按 n 新增村。"
+                    + ("" if settings is not None else "乡镇名称可在“设置”（7）中填写。"), markup=False)
+        self.ledger_changed()
 
     def open_import(self, *, first_run: bool = False) -> None:
         """The Excel import dialog (from the first-run screen, or the 导出 section)."""
@@ -407,7 +417,18 @@ class LedgerApp(App[int]):
         for c in GLOBAL_COMMANDS:
             if c.id != "palette":
                 yield SystemCommand(c.description, c.help, lambda a=c.action: self.run_action(a))
-        yield from super().get_system_commands(screen)
+        # Textual's own commands, in Chinese (issue 13: the palette was half English). Its "Keys"
+        # panel is left out: ? lists every key, in Chinese.
+        yield SystemCommand("配色主题", "更换界面配色", self.action_change_theme)
+        if screen.maximized is not None:
+            yield SystemCommand("还原", "把放大的部分还原为正常大小", screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand("放大", "把光标所在的部分放大到整个窗口", screen.action_maximize)
+        yield SystemCommand("截图", "把当前画面存为 SVG 图片", lambda: self.set_timer(0.1, self.deliver_screenshot))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(ChinesePalette(id="--command-palette"))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One handler for failed workers: a clerk error is a notification, anything else too — with

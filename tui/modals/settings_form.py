@@ -65,3 +65,23 @@ class SettingsFormScreen(FormScreen[Settings]):
     def save(self, values: dict[str, Any]) -> Settings:
         ledger = self.app.ledger  # type: ignore[attr-defined]
         return ledger.save_settings(replace(ledger.settings, **values))
+
+
+class TownshipFormScreen(SettingsFormScreen):
+    """A new, empty ledger: the township's name, its county and who keeps the ledger — asked before
+    anything else, so nothing (title, history, documents) carries the demo township's name."""
+
+    FIELDS = ("township", "county", "clerk")
+
+    def __init__(self) -> None:
+        super().__init__("profile")
+
+    def title_text(self) -> str:
+        return "新账本：本乡镇的信息（以后可在“设置”中修改）"
+
+    def form_fields(self) -> list[FormField]:
+        settings = self.app.ledger.settings  # type: ignore[attr-defined]
+        fields = [f for f in setting_fields("profile", settings) if f.name in self.FIELDS]
+        if settings.township == Settings.township:  # the default is the demo's name, not theirs
+            fields = [replace(f, value="") if f.name == "township" else f for f in fields]
+        return sorted(fields, key=lambda f: self.FIELDS.index(f.name))

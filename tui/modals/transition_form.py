@@ -1,7 +1,7 @@
 """阶段转换: the confirm form of a case transition, asking for exactly what its guard needs.
 
-``begin_transition(app, case_id, to=None)`` runs the whole step: pick the transition when the stage
-has several, check first what the form cannot supply (tasks not done, no acceptance …) and refuse
+``begin_transition(app, case_id, to=None)`` runs the whole step: pick the transition (always in the
+chooser, even when the stage has one), check first what the form cannot supply (tasks not done, no acceptance …) and refuse
 at once with the guard's message; otherwise open ``TransitionFormScreen``. Saving re-checks with the
 typed values: a refusal lists what is missing (nothing is written), soft warnings (四个一未落实, R18)
 must be acknowledged in a confirm step, then ``Ledger.move_case`` moves the case.
@@ -227,7 +227,9 @@ def begin_transition(app: App, case_id: int, to: CaseState | None = None) -> Non
         app.notify(f"案卷处于“{str(c.state)}”阶段，已结束，不能再转换。", markup=False)
         return
     probe = probe_input(ledger, c)
-    if to is None and len(options) > 1:
+    if to is None:
+        # Always the chooser, even for one step: the same keys every time (issue 13: with one
+        # step ``t`` went straight to the form, so ``t 1`` — right elsewhere — switched to 概览).
         choices = [(s, workflow.action_name(c.state, s), ledger.check_move(case_id, s, probe).missing)
                    for s in options]
         title = f"{ledger.village_name(c.village_id)}（{c.year}年，{str(c.state)}）：选择阶段转换（数字键或 ↑↓ Enter）"

@@ -129,7 +129,7 @@ class ExportScreen(SectionScreen):
             FormField("kind", "文档", kind="choice", choices=tuple(LABELS), value=first.label),
             FormField("village", "村", village, placeholder="整顿推进表可选；验收销号表必填"),
             FormField("year", "年度", lambda t: parse_year(t), str(ledger.today.year), placeholder="如 2026，或“全部”"),
-            FormField("doc_number", "发文字号", lambda t: parse_doc_number(t), placeholder=f"序号，如 12 → {s.prefix}〔年〕12号"),
+            FormField("doc_number", "发文字号", lambda t: parse_doc_number(t), placeholder=f"序号，如 12 → {s.prefix}〔{ledger.today.year}〕12号"),
             FormField("issue", "成文日期", lambda t: parse_issue_date(t), ledger.today.isoformat(), placeholder="YYYY-MM-DD"),
             FormField("title", "标题", text_parser("标题"), placeholder="不填则自动生成"),
             FormField("to", "主送机关", text_parser("主送机关"), self.default_to(first.key)),
@@ -241,6 +241,8 @@ class ExportScreen(SectionScreen):
             self.form.set_raw("to", self.default_to(kind))
         self._follow_output()
         if self.shown_kind and self.shown_kind != kind:
+            # A 发文字号 belongs to one document: it must not carry into the next one written.
+            self.form.set_raw("doc_number", "")
             # an edited 正文 belongs to its document: keep it aside, bring back the new one's draft
             if self.edited:
                 self.drafts[self.shown_kind] = (self.generated, self.text_area.text)

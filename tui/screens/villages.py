@@ -19,7 +19,7 @@ from ledgers.models import IncomeTier
 
 from ..commands import Command
 from ..widgets.filter_bar import FilterBar
-from ..widgets.village_table import COLUMNS, TABLE_COMMANDS, VillageRow, VillageTable, build_rows
+from ..widgets.village_table import COLUMNS, TABLE_COMMANDS, VillageRow, VillageTable, build_rows, village_row
 from .base import FilteredSectionScreen
 
 FILTER_DELAY = 0.2  # seconds of quiet typing before a 2,000-row table is re-filtered
@@ -120,10 +120,37 @@ class VillagesScreen(FilteredSectionScreen):
             self.load_rows()
 
     def refresh_data(self) -> None:
-        """After any change: rebuild the row data (worker); the table then updates only the rows
-        that differ."""
-        if self.loaded_version != self.ledger.version:
-            self.load_rows()
+        """After any change: the rows of the villages that changed, when only existing villages
+        changed (an edit: rebuilt here, at once); else every row again (worker). Either way the
+        table then updates only the rows that differ."""
+        if self.loaded_version == self.ledger.version:
+            return
+        if self.loaded_version >= 0 and self._update_changed_rows():
+            return
+        self.load_rows()
+
+    def _update_changed_rows(self) -> bool:
+        changes = self.ledger.changed_since(self.loaded_version)
+        if not changes or any(c != "villages" or kind != "update" for c, _id, kind in changes):
+            return False  # not known, or a case, a new or deleted village: the order or a state may move
+        at = {r.id: i for i, r in enumerate(self.all_rows)}
+        if any(vid not in at for _c, vid, _k in changes):
+            return False
+        settings = self.ledger.settings
+        rows = list(self.all_rows)
+        for _c, vid, _k in changes:
+            i = at[vid]
+            village = self.ledger.village(vid)
+            if village.township != rows[i].township:
+                return False  # the registry is in township order: the row may move
+            rows[i] = village_row(self.ledger, village, rows[i].seq, settings)
+        self.all_rows, self.loaded_version = rows, self.ledger.version
+        self.table.apply(self.visible_rows())
+        if self.pending_cursor is not None:
+            self.table.move_to(self.pending_cursor)
+            self.pending_cursor = None
+        self.update_status()
+        return True
 
     # ------------------------------------------------------------ filters
 
