@@ -99,7 +99,9 @@ def main() -> None:
         print(f"{name:6s} open {fig['open'] * 1000:6.0f} ms ({fig['open'] / base['open']:.2f}x 村情)   "
               f"filter median {fig['filter_median'] * 1000:5.0f} ms ({fig['filter_median'] / base['filter_median']:.2f}x)"
               f"   worst {fig['filter_worst'] * 1000:5.0f} ms")
-        figures[f"open {name}"] = {"ms": fig["open"] * 1000, "baseline_ms": base["open"] * 1000, "goal_ratio": 1.0}
+        figures[f"open {name}"] = {"ms": fig["open"] * 1000, "baseline_ms": base["open"] * 1000}
+        if name in ("四个一", "第一书记"):  # issue 9: open and filter at least as fast as 村情
+            figures[f"open {name}"]["goal_ratio"] = 1.0
         figures[f"filter {name}"] = {"ms": fig["filter_median"] * 1000, "baseline_ms": base["filter_median"] * 1000,
                                      "goal_ms": 50, "worst_ms": fig["filter_worst"] * 1000}
     if args.json:

@@ -61,7 +61,7 @@ def verdict(f: dict) -> tuple[str, str]:
 def table(latest: dict, before: dict | None) -> str:
     lines = [f"Latest run: {latest['at']}, commit {latest['commit']}, {latest['machine']}"
              + (" (quick)" if latest.get("quick") else "") + ".", "",
-             "| figure | ms | baseline ms | ratio | goal | met | run before |",
+             "| figure | ms | baseline ms | ratio | goal | met | before (ms) |",
              "|---|---:|---:|---:|---|---|---:|"]
     for name, f in latest["figures"].items():
         ratio = f"{f['ms'] / f['baseline_ms']:.2f}×" if f.get("baseline_ms") else ""
