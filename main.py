@@ -252,6 +252,21 @@ def undo(obj: Context) -> None:
 
 
 @cli.command()
+@click.pass_obj
+@clerk_errors
+def redo(obj: Context) -> None:
+    """重做刚撤销的修改。"""
+    with obj.open() as ledger:
+        entry = ledger.redo()
+    if entry is None:
+        _fail("没有可以重做的修改（撤销之后又有新的修改时，不能再重做）。", 1)
+    assert entry is not None
+    from ledgers.text import terminal_safe
+
+    click.echo(terminal_safe(f"已重做：{entry.summary}（{entry.at}，{entry.who}）"))
+
+
+@cli.command()
 @click.option("-n", "count", default=20, show_default=True, help="显示最近几条")
 @click.pass_obj
 @clerk_errors

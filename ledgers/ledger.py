@@ -789,6 +789,14 @@ class Ledger:
             self._load()
         return entry
 
+    def redo(self) -> AuditEntry | None:
+        """Put back what the last undo took away (None when a change came after it, or nothing was
+        undone); the entry returned names what came back."""
+        entry = self.store.redo()
+        if entry is not None:
+            self._load()
+        return entry
+
     def restore(self, backup: str | Path | None = None) -> Path:
         path = self.store.restore(backup)
         self._load()

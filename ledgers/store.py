@@ -84,6 +84,7 @@ class AuditEntry:
     changes: tuple[Change, ...]
     undone: bool = False  # this entry has been undone
     undo_of: int | None = None  # this entry IS the undo of entry `undo_of`
+    redo_of: int | None = None  # this entry IS the redo: it reverted the undo entry `redo_of`
 
 
 _GONE = object()  # a field absent from a record (as opposed to holding null)
@@ -105,6 +106,7 @@ class _Txn:
     journal: list[tuple[str, str, dict | None]] = field(default_factory=list)
     created_tables: list[tuple[int, str]] = field(default_factory=list)  # (journal position, table)
     undo_of: int | None = None
+    redo_of: int | None = None  # a redo: the undo entry it reverts
     force_entry: bool = False  # an undo records its entry even if the records already match
     barrier: bool = False  # undo stops here (the seeding of a new file)
 
@@ -161,6 +163,7 @@ def _entry_from_raw(raw: dict) -> AuditEntry:
         changes=changes,
         undone=bool(raw.get("undone", False)),
         undo_of=raw.get("undo_of"),
+        redo_of=raw.get("redo_of"),
     )
 
 
@@ -911,6 +914,8 @@ class Store:
                 "undone": False,
                 "undo_of": txn.undo_of,
             }
+            if txn.redo_of is not None:
+                entry["redo_of"] = txn.redo_of
             if not txn.detail:
                 entry["detail"] = False
             if txn.barrier:
@@ -977,9 +982,24 @@ class Store:
             if raw.get("barrier"):
                 # A restore or schema migration: entries before it belong to another state of the file.
                 return None
-            if raw.get("undone") or raw.get("undo_of") is not None:
+            if raw.get("undone") or raw.get("undo_of") is not None or raw.get("redo_of") is not None:
                 continue
             return raw
+        return None
+
+    def _redo_target(self) -> dict | None:
+        """The newest undo that is not redone yet, if nothing but undos and redos came after it (a new
+        change ends what can be redone, as in every editor)."""
+        for raw in reversed(self._data[AUDIT].values()):
+            if raw.get("barrier"):
+                return None
+            if raw.get("redo_of") is not None:
+                continue
+            if raw.get("undo_of") is not None:
+                if raw.get("undone"):
+                    continue  # already redone
+                return raw
+            return None
         return None
 
     def undo(self) -> AuditEntry | None:
@@ -997,48 +1017,74 @@ class Store:
             target = self._undo_target()
             if target is None:
                 return None
-            detail = target.get("detail", True)
-            with self._outer(f"撤销：{target.get('summary', '')}", detail) as txn:
-                txn.undo_of = target["seq"]
-                txn.force_entry = True
+            self._revert(target, f"撤销：{target.get('summary', '')}", undo_of=target["seq"])
+            return _entry_from_raw(self._data[AUDIT][str(target["seq"])])
+
+    def redo(self) -> AuditEntry | None:
+        """Put back what the newest undo took away (``_redo_target``), as one write: the undo entry
+        is reverted like any entry, marked undone, and the original entry counts as done again (the
+        next undo takes it back). Appends "重做：<summary>". Returns the original entry, or None when
+        there is nothing to redo."""
+        with self._mutex:
+            self._check_writable()
+            if self._txn is not None:
+                raise RuntimeError("redo inside a transaction")
+            target = self._redo_target()
+            original = self._data[AUDIT].get(str(target["undo_of"])) if target is not None else None
+            if target is None or original is None:  # (an original archived away cannot come back)
+                return None
+            self._revert(target, f"重做：{original.get('summary', '')}", redo_of=target["seq"], reopen=original)
+            return _entry_from_raw(self._data[AUDIT][str(original["seq"])])
+
+    def _revert(self, target: dict, summary: str, *, undo_of: int | None = None, redo_of: int | None = None,
+                reopen: dict | None = None) -> None:
+        """Put back the ``before`` of every change of ``target`` in one transaction named ``summary``;
+        mark ``target`` undone (and ``reopen``, the entry a redo restores, not undone)."""
+        detail = target.get("detail", True)
+        with self._outer(summary, detail) as txn:
+            txn.undo_of, txn.redo_of = undo_of, redo_of
+            txn.force_entry = True
+            try:
+                for c in reversed(target["changes"]):
+                    collection, key, before = c["collection"], str(c["id"]), c.get("before")
+                    _check_collection(collection)
+                    table = self._table_for_write(txn, collection)
+                    current = table.get(key)
+                    txn.journal.append((collection, key, current))
+                    if "fields" in c:  # an update: put back the fields it changed
+                        if not isinstance(current, dict) or not isinstance(before, dict):
+                            raise TypeError("partial")
+                        record = dict(current)
+                        for name in c["fields"]:
+                            if name in before:
+                                record[name] = json_copy(before[name])
+                            else:
+                                record.pop(name, None)
+                        table[key] = record
+                    elif before is None:
+                        table.pop(key, None)
+                    elif not isinstance(before, dict):
+                        raise TypeError("before")
+                    else:
+                        table[key] = json_copy(before)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise StoreError(f"修改记录#{target.get('seq')}（{target.get('summary', '')}）已损坏，"
+                                 "无法撤销。账本没有改动。") from None
+            if self.validator is not None:
+                # What the undo would leave must load: a hand-damaged entry must not turn a good
+                # file into one that no longer opens. (The ledger reuses the decoded records.)
                 try:
-                    for c in reversed(target["changes"]):
-                        collection, key, before = c["collection"], str(c["id"]), c.get("before")
-                        _check_collection(collection)
-                        table = self._table_for_write(txn, collection)
-                        current = table.get(key)
-                        txn.journal.append((collection, key, current))
-                        if "fields" in c:  # an update: put back the fields it changed
-                            if not isinstance(current, dict) or not isinstance(before, dict):
-                                raise TypeError("partial")
-                            record = dict(current)
-                            for name in c["fields"]:
-                                if name in before:
-                                    record[name] = json_copy(before[name])
-                                else:
-                                    record.pop(name, None)
-                            table[key] = record
-                        elif before is None:
-                            table.pop(key, None)
-                        elif not isinstance(before, dict):
-                            raise TypeError("before")
-                        else:
-                            table[key] = json_copy(before)
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    raise StoreError(f"修改记录#{target.get('seq')}（{target.get('summary', '')}）已损坏，"
-                                     "无法撤销。账本没有改动。") from None
-                if self.validator is not None:
-                    # What the undo would leave must load: a hand-damaged entry must not turn a good
-                    # file into one that no longer opens. (The ledger reuses the decoded records.)
-                    try:
-                        self._validated = self.validator(self._data)
-                    except StoreCorrupt as err:
-                        raise StoreError(f"撤销后账本将无法读取（{err}），已放弃撤销，账本没有改动。") from None
-                audit = self._data[AUDIT]
-                seq_key = str(target["seq"])
-                txn.journal.append((AUDIT, seq_key, target))
-                audit[seq_key] = {**target, "undone": True}
-            return _entry_from_raw(self._data[AUDIT][seq_key])
+                    self._validated = self.validator(self._data)
+                except StoreCorrupt as err:
+                    raise StoreError(f"撤销后账本将无法读取（{err}），已放弃撤销，账本没有改动。") from None
+            audit = self._data[AUDIT]
+            seq_key = str(target["seq"])
+            txn.journal.append((AUDIT, seq_key, target))
+            audit[seq_key] = {**target, "undone": True}
+            if reopen is not None:
+                reopen_key = str(reopen["seq"])
+                txn.journal.append((AUDIT, reopen_key, reopen))
+                audit[reopen_key] = {**reopen, "undone": False}
 
     # ------------------------------------------------------------------ backups
 

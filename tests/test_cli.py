@@ -183,6 +183,18 @@ def test_undo(demo_db: Path) -> None:
     assert village_names(demo_db) == []
 
 
+def test_redo(demo_db: Path) -> None:
+    with Ledger.open(demo_db, today=TODAY) as led:
+        led.save_village(Village("新华村"))
+    assert run(demo_db, "redo").exit_code == 1  # nothing undone yet
+    assert run(demo_db, "undo").exit_code == 0 and "新华村" not in village_names(demo_db)
+    r = run(demo_db, "redo")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("已重做：新增村：新华村") and "新华村" in village_names(demo_db)
+    r = run(demo_db, "redo")
+    assert r.exit_code == 1 and "没有可以重做的修改" in r.stderr
+
+
 def test_log(demo_db: Path) -> None:
     with Ledger.open(demo_db, today=TODAY) as led:
         led.save_village(Village("新华村"))

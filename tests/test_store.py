@@ -355,6 +355,38 @@ def test_undo_of_bulk_load_without_detail(store: Store) -> None:
     assert store.audit(1)[0].changes[0].after is None
 
 
+def test_redo_puts_back_what_undo_took_away(path: Path) -> None:
+    """Issue 13: redo (Ctrl+Y) after undo. Undo twice, redo twice (newest first back), undo the
+    redone change again; a new change after an undo ends what can be redone; all survives a reopen."""
+    with Store.open(path, user="张三") as s:
+        assert s.redo() is None
+        a = s.put("villages", village("青山村"))
+        s.put("villages", {"id": a, "name": "青山村（改名）"})
+        s.undo()
+        s.undo()
+        assert s.is_empty()
+        redone = s.redo()  # the insert comes back first
+        assert redone.summary == f"新增 villages#{a}" and not redone.undone
+        assert s.get("villages", a) == {"id": a, "name": "青山村"}
+    with Store.open(path, user="张三") as s:  # from the file
+        assert s.redo().summary == f"修改 villages#{a}"
+        assert s.get("villages", a) == {"id": a, "name": "青山村（改名）"}
+        assert s.redo() is None  # nothing left undone
+        entries = s.audit(2)
+        assert [e.summary for e in entries] == [f"重做：修改 villages#{a}", f"重做：新增 villages#{a}"]
+        assert entries[0].redo_of is not None and entries[0].undo_of is None
+        # A redone change is undone like any other, and can be redone again.
+        assert s.undo().summary == f"修改 villages#{a}"
+        assert s.get("villages", a) == {"id": a, "name": "青山村"}
+        assert s.redo().summary == f"修改 villages#{a}"
+        assert s.get("villages", a) == {"id": a, "name": "青山村（改名）"}
+        # A new change after an undo: the undone change cannot come back over it.
+        s.undo()
+        s.put("villages", village("石桥村"))
+        assert s.redo() is None
+        assert s.get("villages", a) == {"id": a, "name": "青山村"}
+
+
 # ---------------------------------------------------------------- read-only
 
 

@@ -63,6 +63,16 @@ async def test_add_refused_at_field_then_saved_then_undone(tmp_path: Path) -> No
         assert app.ledger.find_village("新村") is None
         assert table.row_count == 25 and str(saved.id) not in table.rows
         assert any("已撤销" in n and "新村" in n for n in notifications(app))
+        await pilot.press("ctrl+y")  # redo: the village is back, named in the message
+        await settle(pilot)
+        back = app.ledger.find_village("新村")
+        assert back is not None and back.id == saved.id and back.population == 1200
+        assert table.row_count == 26 and str(saved.id) in table.rows
+        assert any("已重做" in n and "新村" in n for n in notifications(app))
+        await pilot.press("ctrl+y")  # nothing more to redo: said so, nothing changes
+        await settle(pilot)
+        assert any("没有可以重做的修改" in n for n in notifications(app))
+        assert table.row_count == 26
 
 
 async def test_duplicate_name_shown_while_typing(tmp_path: Path) -> None:

@@ -275,7 +275,7 @@ class LedgerApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without an open ledger (open-error screen) only quitting makes sense.
-        if self.ledger is None and not self.opening and action in ("lookup", "undo", "help", "section",
+        if self.ledger is None and not self.opening and action in ("lookup", "undo", "redo", "help", "section",
                                                                      "command_palette"):
             return False
         if action == "lookup" and isinstance(self.focused, (Input, TextArea)):
@@ -389,26 +389,34 @@ class LedgerApp(App[int]):
         self.notify("已改为可写：现在可以修改账本。", markup=False)
 
     def action_undo(self) -> None:
+        self._undo_or_redo(redo=False)
+
+    def action_redo(self) -> None:
+        self._undo_or_redo(redo=True)
+
+    def _undo_or_redo(self, *, redo: bool) -> None:
+        verb = "重做" if redo else "撤销"
         if self.opening:
-            self.notify("正在打开账本，请稍候再撤销。", markup=False)
+            self.notify(f"正在打开账本，请稍候再{verb}。", markup=False)
             return
         if getattr(self.screen, "running", False):  # an import (or export) at work: it is one change
-            self.notify("正在导入，请等它完成后再撤销。", markup=False)
+            self.notify(f"正在导入，请等它完成后再{verb}。", markup=False)
             return
         if self.ledger is None:
             return
         if self.ledger.read_only:
-            self.notify("只读模式下不能撤销。", severity="warning", markup=False)
+            self.notify(f"只读模式下不能{verb}。", severity="warning", markup=False)
             return
         try:
-            entry = self.ledger.undo()
+            entry = self.ledger.redo() if redo else self.ledger.undo()
         except LedgerError as err:
             self.notify(str(err), severity="error", markup=False)
             return
         if entry is None:
-            self.notify("没有可以撤销的修改。", markup=False)
+            self.notify("没有可以重做的修改（撤销之后又有新的修改时，不能再重做）。" if redo
+                        else "没有可以撤销的修改。", markup=False)
             return
-        self.notify(f"已撤销：{entry.summary}", title="撤销", markup=False)
+        self.notify(f"已{verb}：{entry.summary}", title=verb, markup=False)
         self.ledger_changed()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -62,6 +62,7 @@ GLOBAL_COMMANDS: tuple[Command, ...] = (
     Command("lookup", "slash", "app.lookup", "查村", "按村名、全拼或拼音首字母查找村并打开详情", priority=True),
     Command("help", "question_mark", "app.help", "帮助", "列出当前界面的所有按键"),
     Command("undo", "ctrl+z", "app.undo", "撤销", "撤销最近一次修改（所有修改都记入审计日志）"),
+    Command("redo", "ctrl+y", "app.redo", "重做", "重做刚撤销的修改（撤销后又有新的修改时不能重做）", show=False),
     Command("become-writer", "f2", "app.become_writer", "改为可写",
             "只读打开时：另一位同事退出后，改为可写（能修改）", show=False),
     Command("palette", "ctrl+p", "app.command_palette", "命令", "打开命令面板（也可在其中查村）", show=False),
