@@ -137,6 +137,38 @@ async def test_second_copy_is_read_only_with_banner(tmp_path: Path) -> None:
         holder.close()
 
 
+async def test_read_only_banner_is_whole_at_80_columns(tmp_path: Path) -> None:
+    """Issue 13: at 80 columns the banner was one line, cut before it said what to do (F2)."""
+    db = demo_db(tmp_path / "l.json")
+    holder = Ledger.open(db, today=TODAY)
+    try:
+        app = make_app(db, today=TODAY)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            banner = app.screen.query_one("#readonly-banner")
+            shown = "".join(s.text for y in range(banner.size.height) for s in banner.render_line(y))
+            assert "F2" in app.read_only_reason
+            assert "".join(shown.split()) == "".join(app.read_only_reason.split())
+    finally:
+        holder.close()
+
+
+async def test_switching_sections_keeps_the_open_case(tmp_path: Path) -> None:
+    """Issue 13: a case opened in 整顿台账 was gone after a look at 村情. It stays open in its section;
+    that section's own key leads back to its list."""
+    app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_section(pilot, "3", "CasesScreen")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CaseDetailScreen"
+        case_id = app.screen.case_id
+        await open_section(pilot, "2", "VillagesScreen")
+        await open_section(pilot, "3", "CaseDetailScreen")
+        assert app.screen.case_id == case_id
+        await open_section(pilot, "3", "CasesScreen")
+
+
 async def test_corrupt_file_shows_open_error(tmp_path: Path) -> None:
     db = tmp_path / "l.json"
     db.write_text('{"villages": {"1": ', encoding="utf-8")

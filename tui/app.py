@@ -293,10 +293,14 @@ class LedgerApp(App[int]):
         # A modal (form, lookup) on top would be left behind half-done: switch only from a screen.
         if self.screen.is_modal:
             return
-        # Drill-downs (village detail) close: a section key always shows the section itself.
+        # Another section's key: the drill-down open here (a case, a village card) stays where it is,
+        # and is there again when the clerk comes back (issue 13: switching forgot the open case).
+        # The key of the section already shown leads back to its list.
+        if mode != self.current_mode:
+            self.switch_mode(mode)
+            return
         while len(self.screen_stack) > 1 and not self.screen.is_modal:
             self.pop_screen()
-        self.switch_mode(mode)
 
     def action_lookup(self) -> None:
         # At once, even while the file is read: what the clerk types goes into the lookup, which
