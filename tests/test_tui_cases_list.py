@@ -97,7 +97,8 @@ async def test_sort_by_any_column(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         table = await open_cases(pilot)
         assert table.sort_column == "batch"
-        await pilot.press("s")  # the next column
+        await pilot.press("s", "enter")  # the chooser opens on the next column
+        await settle(pilot)
         assert table.sort_column == COLUMN_KEYS[col("batch") + 1] == "state"
         rows = table_rows(table)
         order = list(CaseState)
@@ -108,7 +109,8 @@ async def test_sort_by_any_column(tmp_path: Path) -> None:
         rows = table_rows(table)
         seen = [CaseState(r[col("state")]) for r in rows]
         assert [order.index(s) for s in seen] == sorted((order.index(s) for s in seen), reverse=True)
-        await pilot.press("s")  # 整改进度: numbers sort as numbers (3/5 before 4/4), blanks last
+        await pilot.press("s", "enter")  # 整改进度: numbers sort as numbers (3/5 before 4/4), blanks last
+        await settle(pilot)
         assert table.sort_column == "progress" and not table.sort_reverse
         fractions = [r.done / r.total for r in table.shown.values() if r.total]
         ordered = [table.shown[int(table.coordinate_to_cell_key((i, 0)).row_key.value)] for i in range(table.row_count)]

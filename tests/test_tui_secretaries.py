@@ -234,13 +234,13 @@ async def test_filters_and_sorting(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
 
-        # Sorting: s moves to the next column (姓名), then on to 剩余; r reverses.
-        await pilot.press("s")
-        await pilot.pause()
+        # Sorting: s Enter takes the next column (姓名), then on to 剩余; r reverses.
+        await pilot.press("s", "enter")
+        await settle(pilot)
         assert table.sort_column == "name"
         while table.sort_column != "days":
-            await pilot.press("s")
-            await pilot.pause()
+            await pilot.press("s", "enter")
+            await settle(pilot)
         days_shown = [r.days_left for r in (table.shown[int(table.coordinate_to_cell_key((i, 0)).row_key.value)]
                                             for i in range(table.row_count))]
         known = [d for d in days_shown if d is not None]

@@ -145,8 +145,14 @@ async def test_sort_by_key_and_reverse(tmp_path: Path) -> None:
     app = make_app(db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         table = await open_registry(pilot)
-        for _ in range(col("population")):
-            await pilot.press("s")
+        # s opens the column chooser (issue 13: s stepped one column per press); 人口 by its number.
+        await pilot.press("s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SortChoiceScreen"
+        assert col("population") < 9
+        await pilot.press(str(col("population") + 1))
+        await settle(pilot)
+        assert table.sort_column == "population" and not table.sort_reverse
         populations = [int(r[col("population")]) for r in table_rows(table)]
         assert populations == sorted(populations)
         assert "▲" in table.columns[table.ordered_columns[col("population")].key].label.plain
@@ -154,6 +160,17 @@ async def test_sort_by_key_and_reverse(tmp_path: Path) -> None:
         populations = [int(r[col("population")]) for r in table_rows(table)]
         assert populations == sorted(populations, reverse=True)
         assert "▼" in table.ordered_columns[col("population")].label.plain
+        # The current column chosen again turns the order round; Esc leaves the order as it is.
+        await pilot.press("s", str(col("population") + 1))
+        await settle(pilot)
+        assert table.sort_column == "population" and not table.sort_reverse
+        await pilot.press("s", "escape")
+        await settle(pilot)
+        assert table.sort_column == "population" and type(app.screen).__name__ == "VillagesScreen"
+        # A column past the ninth: ↑↓ Enter (the list opens on the next column).
+        await pilot.press("s", "up", "enter")
+        await settle(pilot)
+        assert table.sort_column == "population" and table.sort_reverse
 
 
 async def test_delete_refused_while_referenced_and_allowed_otherwise(tmp_path: Path) -> None:
@@ -234,9 +251,8 @@ async def test_a_sort_shows_the_top_of_the_new_order(tmp_path: Path) -> None:
         await pilot.press("end")
         await pilot.pause()
         assert table.cursor_row == table.row_count - 1 and table.scroll_y > 0
-        for _ in range(col("population")):
-            await pilot.press("s")
-        await pilot.pause()
+        await pilot.press("s", str(col("population") + 1))
+        await settle(pilot)
         await pilot.pause()
         assert table.scroll_y == 0
         populations = [int(r[col("population")]) for r in table_rows(table)]

@@ -125,11 +125,20 @@ class FilteredSectionScreen(SectionScreen):
     # Sorting, for sections whose table is a ``SortedRowTable`` and that show it in ``update_status``.
 
     def action_cycle_sort(self) -> None:
+        """``s``: the column chooser (issue 13: one column per press across 14–24 columns)."""
+        from ..modals.sort_choice import SortChoiceScreen
+
         table = self.table  # type: ignore[attr-defined]
-        keys = [c.key for c in table.COLUMNS]
-        table.sort_by(keys[(keys.index(table.sort_column) + 1) % len(keys)], reverse=False)
-        table.show_top()
-        self.update_status()  # type: ignore[attr-defined]
+        columns = [(c.key, c.label) for c in table.COLUMNS]
+
+        def chosen(key: str | None) -> None:
+            if key is None:
+                return
+            table.sort_by(key, reverse=not table.sort_reverse if key == table.sort_column else False)
+            table.show_top()
+            self.update_status()  # type: ignore[attr-defined]
+
+        self.app.push_screen(SortChoiceScreen(columns, table.sort_column, table.sort_reverse), chosen)
 
     def action_reverse_sort(self) -> None:
         table = self.table  # type: ignore[attr-defined]

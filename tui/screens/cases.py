@@ -59,7 +59,7 @@ class CasesScreen(FilteredSectionScreen):
         Command("cases-batch", "b", "cycle_batch", "批次", "按批次筛选（依次切换各批次、全部）"),
         Command("cases-state", "j", "cycle_state", "阶段", "按当前阶段筛选（依次切换各阶段、全部）"),
         Command("cases-overdue", "o", "toggle_overdue", "逾期", "只看有逾期任务的案卷 / 全部"),
-        Command("cases-sort", "s", "cycle_sort", "排序", "按下一列排序（也可点击列标题）"),
+        Command("cases-sort", "s", "cycle_sort", "排序", "选择按哪一列排序（也可点击列标题）"),
         Command("cases-reverse", "r", "reverse_sort", "倒序", "当前排序列升序/降序切换"),
         Command("cases-batch-close", "c", "close_batch", "批次收尾", "输入年度，列出该年度批次中尚未销号或结束的案卷"),
         Command("cases-clear", "escape", "clear_filters", "清除筛选", "清除筛选栏和年度、批次、阶段、逾期筛选",

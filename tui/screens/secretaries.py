@@ -67,7 +67,7 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
         Command("roster-level", "c", "cycle_level", "层级", "按派出单位层级筛选（依次切换）", show=False),
         Command("roster-type", "v", "cycle_type", "村类型", "按村类型筛选（依次切换）", show=False),
         Command("roster-township", "x", "cycle_township", "乡镇", "按乡镇筛选（依次切换）", show=False),
-        Command("roster-sort", "s", "cycle_sort", "排序", "按下一列排序（也可点击列标题）", show=False),
+        Command("roster-sort", "s", "cycle_sort", "排序", "选择按哪一列排序（也可点击列标题）", show=False),
         Command("roster-reverse", "r", "reverse_sort", "倒序", "当前排序列升序/降序切换", show=False),
         Command("roster-clear", "escape", "clear_filters", "清除筛选", "清除筛选栏和状态、到期、层级、村类型、乡镇筛选",
                 show=False),

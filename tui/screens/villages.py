@@ -40,7 +40,7 @@ class VillagesScreen(FilteredSectionScreen):
         Command("villages-filter", "f", "focus_filter", "筛选", "在筛选栏输入村名、全拼或首字母，Enter 回到表格"),
         Command("villages-tag", "t", "cycle_tag", "标签", "按标签筛选（依次切换各标签、全部）"),
         Command("villages-tier", "i", "cycle_tier", "档次", "按集体经济收入档次筛选（依次切换）"),
-        Command("villages-sort", "s", "cycle_sort", "排序", "按下一列排序（也可点击列标题）"),
+        Command("villages-sort", "s", "cycle_sort", "排序", "选择按哪一列排序（也可点击列标题）"),
         Command("villages-reverse", "r", "reverse_sort", "倒序", "当前排序列升序/降序切换"),
         Command("villages-clear", "escape", "clear_filters", "清除筛选", "清除筛选栏、标签和档次筛选", show=False),
     )
