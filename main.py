@@ -157,10 +157,13 @@ def lookup(obj: Context, query: str, as_json: bool, limit: int, no_mask: bool) -
     from ledgers.status import village_status
 
     with obj.open(read_only=True) as ledger:
-        hits = ledger.lookup(query, limit)
-        statuses = [village_status(ledger, h.village_id) for h in hits]
+        hits = ledger.lookup(query, limit + 1)  # one more: to know whether some were left out
+        more = len(hits) > limit
+        statuses = [village_status(ledger, h.village_id) for h in hits[:limit]]
     if as_json:
         click.echo(json.dumps([s.to_json(unmask=no_mask) for s in statuses], ensure_ascii=False, indent=2))
+        if more:
+            click.echo(f"只显示了前{limit}个匹配的村（--limit 可显示更多）。", err=True)
         if not statuses:  # like grep: scripts can test the exit status; stdout stays valid JSON
             _fail(f"没有找到与“{query}”匹配的村。", 1)
         return
@@ -169,6 +172,8 @@ def lookup(obj: Context, query: str, as_json: bool, limit: int, no_mask: bool) -
     from tui.cli_render import print_status_cards
 
     print_status_cards(statuses, unmask=no_mask)
+    if more:  # said on stderr: stdout stays the cards (and --json valid JSON)
+        click.echo(f"只显示了前{limit}个匹配的村；输入更多字，或用 --limit 显示更多。", err=True)
 
 
 @cli.command()

@@ -138,6 +138,14 @@ def find_village_id(ledger: Ledger, name: str) -> int:
     villages = ledger.villages()
     hits = [v for v in villages if v.name == wanted] or [v for v in villages if v.township + v.name == wanted]
     if not hits:
+        # Pinyin or initials, as ``/`` takes them (issue 13): used when they name one village.
+        found = ledger.lookup(wanted, 6)
+        if len(found) == 1:
+            return found[0].village_id
+        if found:
+            names = "、".join(ledger.village_name(h.village_id) for h in found[:5])
+            more = "等" if len(found) > 5 else ""
+            raise LedgerError(f"“{wanted}”对应多个村（{names}{more}），请写出村名。")
         raise LedgerError(f"没有找到村“{wanted}”。")
     if len(hits) > 1:
         towns = "、".join(f"{v.township}{v.name}" for v in hits[:5])

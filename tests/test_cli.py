@@ -111,6 +111,16 @@ def test_lookup_card(demo_db: Path) -> None:
     assert not re.search(r"138\d{8}", r.stdout)  # masked by default
 
 
+def test_lookup_says_when_it_shows_only_the_first(demo_db: Path) -> None:
+    """Issue 13: lookup showed the first N matches without a word about the others."""
+    r = run(demo_db, "lookup", "c", "--limit", "2")
+    assert r.exit_code == 0 and "只显示了前2个" in r.stderr
+    r = run(demo_db, "lookup", "c", "--limit", "2", "--json")
+    assert len(json.loads(r.stdout)) == 2 and "只显示了前2个" in r.stderr
+    r = run(demo_db, "lookup", "qsc")
+    assert r.exit_code == 0 and "只显示" not in r.stderr  # one match: nothing left out
+
+
 def test_lookup_of_nothing_exits_1(demo_db: Path) -> None:
     r = run(demo_db, "lookup", "xyzxyzxyz")
     assert r.exit_code == 1

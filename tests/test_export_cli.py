@@ -41,6 +41,20 @@ def test_signoff_for_a_village(db, tmp_path):
     assert "注意：发文字号留空" in result.output and "注意：上行文的签发人未填" in result.output
 
 
+def test_village_by_initials_or_pinyin(db, tmp_path):
+    """Issue 13: --village takes initials and pinyin as / does; a short form that fits several
+    villages is refused, naming them."""
+    out = tmp_path / "s.docx"
+    result = run(db, "signoff", "--village", "jinshacun", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "金沙村软弱涣散村党组织整顿验收销号表" in DocxReader(out).text()
+    result = run(db, "ledger", "--village", "hdc", "--table-only", "-o", str(tmp_path / "h.docx"))
+    assert result.exit_code == 0, result.output
+    assert "河东村" in DocxReader(tmp_path / "h.docx").text()
+    result = run(db, "signoff", "--village", "he", "-o", str(tmp_path / "x.docx"))
+    assert result.exit_code == 2 and "对应多个村" in result.stderr and "河东村" in result.stderr
+
+
 def test_signer_goes_on_the_upward_letterhead(db, tmp_path):
     out = tmp_path / "s.docx"
     result = run(db, "signoff", "--village", "金沙村", "--doc-number", "8", "--signer", "李明", "-o", str(out))

@@ -246,3 +246,27 @@ async def test_a_document_number_does_not_carry_into_the_next_document(tmp_path:
         other = next(label for label in labels if label != str(select.value))
         await choose_document(pilot, other)
         assert box.value == ""
+
+
+async def test_village_field_takes_pinyin_and_asks_when_it_fits_several(tmp_path: Path) -> None:
+    """Issue 13: the 村 field took only the exact name; it takes pinyin and initials as / does,
+    and when they fit several villages it says which, at the field."""
+    db = demo_db(tmp_path / "l.json")
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        await choose_document(pilot, "验收销号表")
+        await retype(pilot, "village", "he")
+        await retype(pilot, "output", str(tmp_path / "s.docx"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        error = str(app.screen.query_one("#error-village", Static).content)
+        assert "对应多个村" in error and "河东村" in error and "河西村" in error
+        assert not (tmp_path / "s.docx").exists()
+        await retype(pilot, "village", "jinshacun")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert (tmp_path / "s.docx").exists()
+        assert "金沙村" in app.screen.query_one("#export-text", TextArea).text
