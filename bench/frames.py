@@ -6,7 +6,8 @@ figure (10–20 ms of sleeping on this machine, the same for every screen, which
 hides whether a goal like "≤ 50 ms a keystroke" is met). ``FrameClock`` records when the app hands
 each frame to the terminal (``App._display``, called once a frame is composed and painted, by the
 screen's own update timer, as it is for the clerk); ``painted_after`` waits until the app is idle and
-returns how long after ``t0`` its last frame was done.
+returns how long after ``t0`` its last frame was done; ``expect`` marks the first frame that shows
+what the clerk waits for (the saved row, the opened card) — a toast or a footer may follow it.
 """
 from __future__ import annotations
 
@@ -19,12 +20,22 @@ class FrameClock:
         self.times: list[float] = []
         display = app._display
 
+        self.probe: Any = None  # a callable: is what the clerk waits for on screen now?
+        self.shown_at: float | None = None  # the first frame after which ``probe`` said yes
+
         def timed_display(screen: Any, renderable: Any) -> None:
             display(screen, renderable)
             if renderable is not None:
-                self.times.append(time.perf_counter())
+                now = time.perf_counter()
+                self.times.append(now)
+                if self.probe is not None and self.shown_at is None and self.probe():
+                    self.shown_at = now
 
         app._display = timed_display
+
+    def expect(self, probe: Any) -> None:
+        """Watch for the first frame after which ``probe()`` is true (``shown_at``)."""
+        self.probe, self.shown_at = probe, None
 
     async def painted_after(self, pilot: Any, t0: float) -> float:
         """Seconds from ``t0`` to the last frame painted before the app went idle (the whole

@@ -169,6 +169,24 @@ async def test_switching_sections_keeps_the_open_case(tmp_path: Path) -> None:
         await open_section(pilot, "3", "CasesScreen")
 
 
+async def test_dashboard_out_of_sight_catches_up_when_shown(tmp_path: Path) -> None:
+    """The dashboard no longer recomputes its figures in a worker on every save made in another
+    section (it took the GIL from the screen being saved on): it does so when it is shown again."""
+    from ledgers.models import Village
+
+    app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "村（社区）25个" in static_text(app, "#dashboard-summary")
+        await open_section(pilot, "2", "VillagesScreen")
+        app.ledger.save_village(Village(id=0, name="新华村", township="青石镇"))
+        app.ledger_changed()
+        await settle(pilot)
+        await open_section(pilot, "1", "DashboardScreen")
+        await settle(pilot)
+        assert "村（社区）26个" in static_text(app, "#dashboard-summary")
+
+
 async def test_corrupt_file_shows_open_error(tmp_path: Path) -> None:
     db = tmp_path / "l.json"
     db.write_text('{"villages": {"1": ', encoding="utf-8")

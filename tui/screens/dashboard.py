@@ -78,10 +78,18 @@ class DashboardScreen(SectionScreen):
     def refresh_data(self) -> None:
         if self.ledger_app.ledger is None:  # still being read: ``ledger_opened`` comes back here
             return
+        if self.figures is not None and not self.is_current:
+            # Out of sight (the clerk saves in another section): computed when shown again, not
+            # in a worker that takes the GIL from the screen the clerk is waiting on.
+            return
         if self.figures is None:
             # Words, not a LoadingIndicator: its animation would take the GIL from the worker.
             self.query_one("#dashboard-summary", Static).update(COMPUTING)
         self.compute(self.year)
+
+    def on_screen_resume(self) -> None:
+        if self.figures is not None and self.ledger_app.ledger is not None and self.shown_version != self.ledger.version:
+            self.compute(self.year)
 
     def action_reload(self) -> None:
         if self.ledger_app.ledger is None:
