@@ -9,7 +9,7 @@ Runs, one after the other (each in its own process, at prefecture scale):
 
 Each run is appended to ``bench/results.json`` (date, commit, machine, every figure with its
 baseline and goal) and the table between the markers in README.md is rewritten from the latest run,
-next to the run before it. ``--quick`` runs fewer repetitions (noisier; for a check, not a record).
+next to the first run kept there (the reference "before"). ``--quick`` runs fewer repetitions (noisier; for a check, not a record).
 """
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ def main() -> None:
     args = ap.parse_args()
     latest = run(args.quick)
     history = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {"runs": []}
-    before = history["runs"][-1] if history["runs"] else None
+    before = history["runs"][0] if history["runs"] else None  # the reference: the first run kept
     history["runs"].append(latest)
     RESULTS.write_text(json.dumps(history, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     write_readme(table(latest, before))
