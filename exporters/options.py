@@ -138,10 +138,16 @@ def find_village_id(ledger: Ledger, name: str) -> int:
     villages = ledger.villages()
     hits = [v for v in villages if v.name == wanted] or [v for v in villages if v.township + v.name == wanted]
     if not hits:
-        # Pinyin or initials, as ``/`` takes them (issue 13): used when they name one village.
-        found = ledger.lookup(wanted, 6)
-        if len(found) == 1:
-            return found[0].village_id
+        # Pinyin or initials of a whole name, as ``/`` takes them (issue 13): used when they name one
+        # village. Not a part of a name (红旗 for 红旗岭村, or one letter): a document must not go out
+        # for a village the clerk did not name.
+        from ledgers.lookup import INITIALS_WHOLE, PINYIN_WHOLE
+
+        found = ledger.lookup(wanted, 6) if wanted.isascii() else []
+        whole = [h for h in found if h.score in (INITIALS_WHOLE, PINYIN_WHOLE)]
+        if len(whole) == 1:
+            return whole[0].village_id
+        found = whole or found
         if found:
             names = "、".join(ledger.village_name(h.village_id) for h in found[:5])
             more = "等" if len(found) > 5 else ""

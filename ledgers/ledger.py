@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import enum
 import gc
+import itertools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -115,6 +116,9 @@ MULTILINE = frozenset({"note", "problem_summary", "cause_analysis", "text", "fin
                        "reason", "situation_note"})
 
 
+_VERSIONS = itertools.count(1)  # Ledger.version, for every ledger of the process
+
+
 @contextlib.contextmanager
 def bulk_load() -> Iterator[None]:
     """Cyclic garbage collection paused while a whole file is parsed and decoded.
@@ -142,7 +146,9 @@ class Ledger:
         self.tolerant = tolerant
         self.unreadable: list[RecordUnreadable] = []
         self.index = VillageIndex()
-        self.version = 0  # bumped on every change so screens know when to refresh
+        # Bumped on every change so screens know when to refresh; drawn from one counter for the whole
+        # process, so a ledger opened anew (F2 改为可写) never repeats a version a screen has shown.
+        self.version = 0
         self._load()
 
     # ------------------------------------------------------------ opening
@@ -215,10 +221,11 @@ class Ledger:
         # The pinyin index is built on first use (or by ``ensure_index`` in a start-up worker):
         # pypinyin over thousands of names must not delay the first screen.
         self._index_ready = False
-        self.version += 1
-        # What changed since which version (``changed_since``); a re-read starts it again.
+        self.version = next(_VERSIONS)
+        # What changed since which version (``changed_since``); a re-read starts it again, and
+        # versions at or below the floor are not known.
         self._change_log: list[tuple[int, str, int, str]] = []
-        self._loaded_at = self.version
+        self._log_floor = self.version
 
     def ensure_index(self) -> VillageIndex:
         """Build the lookup index if it is not built yet (safe to call from a worker thread)."""
@@ -241,7 +248,7 @@ class Ledger:
         return self.commit(summary, [(collection, obj)])[0]
 
     def _changed(self, collection: str) -> None:
-        self.version += 1
+        self.version = next(_VERSIONS)
         if collection == "cases":
             self._case_by_village = None
         self._derived.pop(collection, None)
@@ -311,19 +318,23 @@ class Ledger:
         return [clone(o) for _, o in puts]
 
     def _log_change(self, collection: str, id: int, kind: str) -> None:
-        self._change_log.append((self.version, collection, id, kind))
-        if len(self._change_log) > 256:
-            del self._change_log[:128]
+        log = self._change_log
+        log.append((self.version, collection, id, kind))
+        if len(log) > 256:
+            cut = 128
+            while cut < len(log) and log[cut][0] == log[cut - 1][0]:
+                cut += 1  # never between two records of one version
+            self._log_floor = log[cut - 1][0]
+            del log[:cut]
 
     def changed_since(self, version: int) -> list[tuple[str, int, str]] | None:
         """The records changed after ``version`` — (collection, id, "add"/"update"/"delete"), oldest
         first — or None when that is not known (the ledger was re-read since: undo, restore, demo;
         or it is too long ago). A screen showing ``version`` can then update the rows those records
         touch instead of rebuilding them all (issue 13: ≤ 100 ms from Ctrl+S to the saved row)."""
-        log = self._change_log
-        if version < self._loaded_at or (log and log[0][0] > version + 1 and version < self.version):
+        if version < self._log_floor:
             return None
-        return [(c, i, k) for v, c, i, k in log if v > version]
+        return [(c, i, k) for v, c, i, k in self._change_log if v > version]
 
     @contextlib.contextmanager
     def transaction(self, summary: str, *, detail: bool = True) -> Iterator[None]:

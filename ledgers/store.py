@@ -1033,11 +1033,12 @@ class Store:
             original = self._data[AUDIT].get(str(target["undo_of"])) if target is not None else None
             if target is None or original is None:  # (an original archived away cannot come back)
                 return None
-            self._revert(target, f"重做：{original.get('summary', '')}", redo_of=target["seq"], reopen=original)
+            self._revert(target, f"重做：{original.get('summary', '')}", redo_of=target["seq"], reopen=original,
+                         verb="重做")
             return _entry_from_raw(self._data[AUDIT][str(original["seq"])])
 
     def _revert(self, target: dict, summary: str, *, undo_of: int | None = None, redo_of: int | None = None,
-                reopen: dict | None = None) -> None:
+                reopen: dict | None = None, verb: str = "撤销") -> None:
         """Put back the ``before`` of every change of ``target`` in one transaction named ``summary``;
         mark ``target`` undone (and ``reopen``, the entry a redo restores, not undone)."""
         detail = target.get("detail", True)
@@ -1069,14 +1070,14 @@ class Store:
                         table[key] = json_copy(before)
             except (KeyError, TypeError, ValueError, AttributeError):
                 raise StoreError(f"修改记录#{target.get('seq')}（{target.get('summary', '')}）已损坏，"
-                                 "无法撤销。账本没有改动。") from None
+                                 f"无法{verb}。账本没有改动。") from None
             if self.validator is not None:
                 # What the undo would leave must load: a hand-damaged entry must not turn a good
                 # file into one that no longer opens. (The ledger reuses the decoded records.)
                 try:
                     self._validated = self.validator(self._data)
                 except StoreCorrupt as err:
-                    raise StoreError(f"撤销后账本将无法读取（{err}），已放弃撤销，账本没有改动。") from None
+                    raise StoreError(f"{verb}后账本将无法读取（{err}），已放弃{verb}，账本没有改动。") from None
             audit = self._data[AUDIT]
             seq_key = str(target["seq"])
             txn.journal.append((AUDIT, seq_key, target))

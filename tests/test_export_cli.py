@@ -92,6 +92,8 @@ def test_roster_unmasked_only_on_request(db, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["signoff"], "选择一个村"),
     (["ledger", "--village", "不存在村"], "没有找到村"),
+    (["ledger", "--village", "红旗"], "没有找到村"),  # a part of a name never picks a village
+    (["ledger", "--village", "h"], "对应多个村"),
     (["circular", "--year", "26"], "年度"),
     (["circular", "--date", "2026-13-40"], "--date"),
     (["circular", "--doc-number", "0"], "发文字号"),

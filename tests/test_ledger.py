@@ -862,3 +862,25 @@ def test_changed_since_names_the_records_or_says_it_does_not_know(tmp_path: Path
         led.undo()
         assert led.changed_since(now) is None  # re-read from the file: not known
         assert led.changed_since(led.version) == []
+
+
+def test_versions_never_repeat_across_ledgers(tmp_path: Path) -> None:
+    """A screen keeps the version it shows; a ledger opened anew (F2 改为可写 replaces the read-only
+    one) must not start again at a version that screen has shown, or it would look up to date."""
+    with Ledger.open(tmp_path / "a.json", today=TODAY) as first:
+        seen = first.version
+    with Ledger.open(tmp_path / "a.json", today=TODAY) as again:
+        assert again.version > seen
+        assert again.changed_since(seen) is None  # not this ledger's history: rebuild
+
+
+def test_changed_since_after_the_log_was_trimmed(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path / "l.json", today=TODAY) as led:
+        v = led.save_village(Village(id=0, name="青山村", township="青石镇"))
+        early = led.version
+        for n in range(300):
+            led.save_village(replace(v, population=n))
+        assert led.changed_since(early) is None  # trimmed away: not known
+        recent = led.version
+        led.save_village(replace(v, population=1))
+        assert led.changed_since(recent) == [("villages", v.id, "update")]

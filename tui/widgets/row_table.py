@@ -194,7 +194,9 @@ class SortedRowTable(RowTable, Generic[R]):
         new, old = Size(width, height), self.virtual_size
         if new == old:
             return
-        if new.width != old.width or self.styles.overflow_y != "scroll" or not self.size:
+        height_rule = self.styles.height
+        if (new.width != old.width or self.styles.overflow_y != "scroll" or not self.size
+                or height_rule is None or height_rule.is_auto):  # a table sized by its rows lays out
             self.virtual_size = new
             return
         self.set_reactive(Widget.virtual_size, new)
