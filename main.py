@@ -246,14 +246,7 @@ def restore(obj: Context, backup_file: Path | None, list_only: bool) -> None:
 @clerk_errors
 def undo(obj: Context) -> None:
     """撤销最近一次修改。"""
-    with obj.open() as ledger:
-        entry = ledger.undo()
-    if entry is None:
-        _fail("没有可以撤销的修改。", 1)
-    assert entry is not None
-    from ledgers.text import terminal_safe
-
-    click.echo(terminal_safe(f"已撤销：{entry.summary}（{entry.at}，{entry.who}）"))
+    _undo_or_redo(obj, redo=False)
 
 
 @cli.command()
@@ -261,14 +254,18 @@ def undo(obj: Context) -> None:
 @clerk_errors
 def redo(obj: Context) -> None:
     """重做刚撤销的修改。"""
+    _undo_or_redo(obj, redo=True)
+
+
+def _undo_or_redo(obj: Context, *, redo: bool) -> None:
     with obj.open() as ledger:
-        entry = ledger.redo()
+        entry = ledger.redo() if redo else ledger.undo()
     if entry is None:
-        _fail("没有可以重做的修改（撤销之后又有新的修改时，不能再重做）。", 1)
+        _fail("没有可以重做的修改（撤销之后又有新的修改时，不能再重做）。" if redo else "没有可以撤销的修改。", 1)
     assert entry is not None
     from ledgers.text import terminal_safe
 
-    click.echo(terminal_safe(f"已重做：{entry.summary}（{entry.at}，{entry.who}）"))
+    click.echo(terminal_safe(f"已{'重做' if redo else '撤销'}：{entry.summary}（{entry.at}，{entry.who}）"))
 
 
 @cli.command()

@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_sections import wait_rows  # noqa: E402  (the same wait as the section benchmark)
 from frames import FrameClock  # noqa: E402
 from tui.widgets.village_table import COLUMN_KEYS  # noqa: E402
 
@@ -52,9 +53,18 @@ async def settle_on(app, pilot, kind: str, timeout: float = 30.0) -> None:  # no
         await pilot.pause(0.01)
 
 
-async def wait_rows(app, pilot) -> None:  # noqa: ANN001
-    while getattr(app.screen, "loaded_version", -1) != app.ledger.version or not app.screen.table.row_count:
-        await pilot.pause(0.01)
+async def time_open(app, pilot, clock: FrameClock, out: dict[str, list[float]], key: str, kind: str,  # noqa: ANN001
+                    title: str, name: str) -> None:
+    """Enter on the cursor row until the ``kind`` card shows ``name`` in ``title`` (``<key>_shown``)
+    and until the last frame the key caused (``<key>``)."""
+    clock.expect(lambda: type(app.screen).__name__ == kind and app.screen.is_mounted
+                 and name in text_of(app.screen, title))
+    t = time.perf_counter()
+    await pilot.press("enter")
+    await settle_on(app, pilot, kind)
+    out[key].append(await clock.painted_after(pilot, t))
+    out[key + "_shown"].append(clock.shown_at - t)
+    clock.expect(None)
 
 
 async def one_run(db: Path) -> dict[str, float]:
@@ -107,15 +117,8 @@ async def one_run(db: Path) -> dict[str, float]:
             out["save_base"].append(time.perf_counter() - t)
             await clock.painted_after(pilot, time.perf_counter())
 
-            name = app.ledger.village(vid).name
-            clock.expect(lambda: type(app.screen).__name__ == "VillageDetailScreen" and app.screen.is_mounted
-                         and name in text_of(app.screen, "#detail-title"))
-            t = time.perf_counter()
-            await pilot.press("enter")
-            await settle_on(app, pilot, "VillageDetailScreen")
-            out["open_village"].append(await clock.painted_after(pilot, t))
-            out["open_village_shown"].append(clock.shown_at - t)
-            clock.expect(None)
+            await time_open(app, pilot, clock, out, "open_village", "VillageDetailScreen", "#detail-title",
+                            app.ledger.village(vid).name)
             await pilot.press("escape")
             await settle_on(app, pilot, "VillagesScreen")
 
@@ -133,15 +136,8 @@ async def one_run(db: Path) -> dict[str, float]:
         for i in range(REPEAT):
             table.move_cursor(row=3 + i, animate=False)
             await pilot.pause()
-            name = app.ledger.village_name(app.ledger.case(table.cursor_id).village_id)
-            clock.expect(lambda: type(app.screen).__name__ == "CaseDetailScreen" and app.screen.is_mounted
-                         and name in text_of(app.screen, "#case-title"))
-            t = time.perf_counter()
-            await pilot.press("enter")
-            await settle_on(app, pilot, "CaseDetailScreen")
-            out["open_case"].append(await clock.painted_after(pilot, t))
-            out["open_case_shown"].append(clock.shown_at - t)
-            clock.expect(None)
+            await time_open(app, pilot, clock, out, "open_case", "CaseDetailScreen", "#case-title",
+                            app.ledger.village_name(app.ledger.case(table.cursor_id).village_id))
             await pilot.press("escape")
             await settle_on(app, pilot, "CasesScreen")
     return {k: statistics.median(v) for k, v in out.items()}
