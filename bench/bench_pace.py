@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_sections import wait_rows  # noqa: E402  (the same wait as the section benchmark)
-from frames import FrameClock  # noqa: E402
+from frames import FrameClock, precompile  # noqa: E402
 from tui.widgets.village_table import COLUMN_KEYS  # noqa: E402
 
 POPULATION = COLUMN_KEYS.index("population")
@@ -144,6 +144,7 @@ async def one_run(db: Path) -> dict[str, float]:
 
 
 def measure(runs: int) -> dict[str, dict[str, float]]:
+    precompile()
     from ledgers.demo import load_demo
     from ledgers.ledger import Ledger
 

@@ -343,3 +343,24 @@ def _prefixed(keys: list[K], prefix: str) -> Iterator[K]:
     lo = bisect.bisect_left(keys, (prefix,))
     hi = bisect.bisect_left(keys, (prefix + _TOP,), lo)
     return itertools.islice(keys, lo, hi)
+
+
+# ------------------------------------------------------------------ place names (townships)
+
+_place_lock = threading.Lock()
+_place_index: tuple[tuple[str, ...], VillageIndex] | None = None
+
+
+def find_places(names: Iterable[str], query: str, limit: int = 50) -> list[Hit]:
+    """Which of ``names`` (townships: place names, read with the local readings) ``query`` finds, by
+    name, full pinyin or initials, best first; a hit's ``village_id`` is the name's position in
+    ``names``. The index of the last set of names is kept (a county has a few dozen townships)."""
+    global _place_index
+    key = tuple(names)
+    with _place_lock:
+        if _place_index is None or _place_index[0] != key:
+            index = VillageIndex()
+            index.build((i, name, "") for i, name in enumerate(key))
+            _place_index = (key, index)
+        index = _place_index[1]
+    return index.search(query, limit)

@@ -211,7 +211,7 @@ async def test_end_a_holding_keeps_its_history(tmp_path: Path) -> None:
         assert held is not None
         gaps = assignment_matrix(ledger).gap_count
         await go_to(pilot, table, "青山村", Role.COUNTY_LEADER)
-        await pilot.press("x")
+        await pilot.press("delete")
         await pilot.pause()
         assert type(app.screen).__name__ == "EndHoldingScreen"
         await pilot.press("ctrl+s")
@@ -232,7 +232,7 @@ async def test_end_a_holding_keeps_its_history(tmp_path: Path) -> None:
         assert (TODAY - timedelta(days=1)).isoformat() in lines[0]
         await pilot.press("escape")
         # Ending a gap, or the first secretary, is refused with a word, no dialog.
-        await pilot.press("x")
+        await pilot.press("delete")
         await pilot.pause()
         assert type(app.screen).__name__ == "MatrixScreen"
         assert any("未落实" in n for n in notifications(app))

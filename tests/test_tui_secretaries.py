@@ -219,7 +219,7 @@ async def test_filters_and_sorting(tmp_path: Path) -> None:
         await pilot.pause()
         assert not screen.filtered and table.row_count == len(in_force)
 
-        # Unit level, village type, township: each cycles through the values present.
+        # Unit level and village type cycle through the values present; the township is chosen.
         await pilot.press("c")
         await pilot.pause()
         assert screen.unit_level is not None
@@ -228,7 +228,9 @@ async def test_filters_and_sorting(tmp_path: Path) -> None:
         await pilot.pause()
         assert screen.village_type is not None
         assert all(r.village_type == screen.village_type for r in table.shown.values())
-        await pilot.press("escape", "x")
+        await pilot.press("escape", "x")  # the township chooser: typed initials, Enter
+        await pilot.pause()
+        await pilot.press(*"qsz", "enter")
         await pilot.pause()
         assert screen.township == "青石镇" and table.row_count == len(in_force)
         await pilot.press("escape")
@@ -596,7 +598,7 @@ async def test_80_columns_show_name_village_status_term_end_and_days(tmp_path: P
     app = make_app(db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         table = await open_roster(pilot)
-        assert not app.screen.query_one("#roster-stats-box").display  # too narrow: on i only
+        assert not app.screen.query_one("#roster-stats").display  # too narrow: on i only
         needed = ("seq", "name", "village", "status", "term_end", "days")
         width = sum(table.columns[k].get_render_width(table) for k in table.columns if str(k.value) in needed)
         assert width <= table.scrollable_content_region.width <= 80
@@ -604,7 +606,7 @@ async def test_80_columns_show_name_village_status_term_end_and_days(tmp_path: P
         assert "question_mark" in keys and "t" in keys
         await pilot.press("i")
         await pilot.pause()
-        assert app.screen.query_one("#roster-stats-box").display
+        assert app.screen.query_one("#roster-stats").display
 
 
 async def test_help_lists_every_roster_key(tmp_path: Path) -> None:

@@ -98,6 +98,37 @@ class FilteredSectionScreen(SectionScreen):
 
     NOTHING_MATCHES: ClassVar[str] = "没有符合条件的记录，按 Esc 清除筛选"
     EMPTY_HINT: ClassVar[str] = ""
+    TOWNSHIP_UNIT: ClassVar[str] = "个村"  # how the township chooser counts this section's rows
+
+    township: str | None = None  # the township filter (county and prefecture ledgers)
+
+    def by_township(self, rows: list) -> list:
+        """``rows`` of the township chosen with ``x`` (all when none is)."""
+        township = self.township
+        return rows if township is None else [r for r in rows if r.township == township]
+
+    def township_part(self, parts: list[str]) -> None:
+        if self.township is not None:
+            parts.append(f"乡镇：{self.township}")
+
+    def action_choose_township(self) -> None:
+        """``x``: pick a township by typing its name, pinyin or initials (issue 13: a county's or a
+        prefecture's ledger has dozens; stepping through them one key press at a time does not do)."""
+        from ..modals.township_choice import TownshipChoiceScreen
+
+        rows = self.all_rows  # type: ignore[attr-defined]
+        if not rows:
+            self.notify("还没有记录，无从按乡镇筛选。", markup=False)
+            return
+
+        def chosen(name: str | None) -> None:
+            if name is None or (name or None) == self.township:
+                return
+            self.township = name or None
+            self.refilter()  # type: ignore[attr-defined]
+
+        self.app.push_screen(TownshipChoiceScreen([r.township for r in rows], self.township, self.TOWNSHIP_UNIT),
+                             chosen)
 
     def show_status(self, parts: list[str], sort_label: str) -> None:
         """The status line: ``parts`` (counts and filters), then sort order, read-only, and hints."""

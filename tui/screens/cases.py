@@ -23,7 +23,7 @@ from ledgers.ledger import Ledger
 from ledgers.models import CaseState
 
 from ..commands import Command
-from ..widgets.case_table import COLUMN_KEYS, COLUMNS, CaseRow, CaseTable, build_case_rows, column_label
+from ..widgets.case_table import COLUMN_KEYS, COLUMNS, OPEN_COMMAND, CaseRow, CaseTable, build_case_rows, column_label
 from ..widgets.filter_bar import FilterBar
 from .base import FilteredSectionScreen
 
@@ -45,6 +45,7 @@ def _cycle(options: list[Any], current: Any) -> Any:
 class CasesScreen(FilteredSectionScreen):
     """The rectification ledger (整顿台账)."""
 
+    TOWNSHIP_UNIT = "个案卷"
     NOTHING_MATCHES = "没有符合条件的案卷，按 Esc 清除筛选"
     EMPTY_HINT = "还没有整顿案卷：按 n 把一个村列入排查"
 
@@ -52,7 +53,7 @@ class CasesScreen(FilteredSectionScreen):
     AUTO_FOCUS = "#cases-table"
     HELP_TITLE = "整顿台账"
     COMMANDS_LIST: ClassVar[tuple[Command, ...]] = (
-        Command("cases-open", "enter", "open_case", "详情", "打开光标所在案卷（任务、验收、回头看、阶段转换）"),
+        Command("cases-open", "enter", "open_case", OPEN_COMMAND.description, OPEN_COMMAND.help),
         Command("cases-new", "n", "new_case", "列入排查", "查找一个村，把它列入软弱涣散排查（新建案卷）"),
         Command("cases-filter", "f", "focus_filter", "筛选", "在筛选栏输入村名、全拼或首字母，Enter 回到表格"),
         Command("cases-year", "y", "cycle_year", "年度", "按年度筛选（依次切换各年度、全部）"),
@@ -61,6 +62,7 @@ class CasesScreen(FilteredSectionScreen):
         Command("cases-overdue", "o", "toggle_overdue", "逾期", "只看有逾期任务的案卷 / 全部"),
         Command("cases-sort", "s", "cycle_sort", "排序", "选择按哪一列排序（也可点击列标题）"),
         Command("cases-reverse", "r", "reverse_sort", "倒序", "当前排序列升序/降序切换"),
+        Command("cases-township", "x", "choose_township", "乡镇", "按乡镇筛选：输入乡镇名、全拼或首字母选择（县、市账本），选“全部乡镇”取消"),
         Command("cases-batch-close", "c", "close_batch", "批次收尾", "输入年度，列出该年度批次中尚未销号或结束的案卷"),
         Command("cases-clear", "escape", "clear_filters", "清除筛选", "清除筛选栏和年度、批次、阶段、逾期筛选",
                 show=False),
@@ -104,7 +106,7 @@ class CasesScreen(FilteredSectionScreen):
         return self.query_one(FilterBar)
 
     def on_mount(self) -> None:
-        self.table.loading = True
+        self.table.waiting = True
         self.table.focus()
         self.load_rows()
 
@@ -128,7 +130,7 @@ class CasesScreen(FilteredSectionScreen):
     def on_cases_screen_rows_built(self, message: RowsBuilt) -> None:
         first = self.loaded_version < 0
         self.all_rows, self.loaded_version, self.village_count = message.rows, message.version, message.villages
-        self.table.loading = False
+        self.table.waiting = False
         if first:
             self.table.show(self.visible_rows())
             if self.focused is not self.filter_bar.input:
@@ -159,11 +161,11 @@ class CasesScreen(FilteredSectionScreen):
             rows = [r for r in rows if r.state == self.state]
         if self.overdue_only:
             rows = [r for r in rows if r.overdue]
-        return rows
+        return self.by_township(rows)
 
     @property
     def filtered(self) -> bool:
-        return bool(self.query_text or self.year or self.batch or self.state or self.overdue_only)
+        return bool(self.query_text or self.year or self.batch or self.state or self.overdue_only or self.township)
 
     def refilter(self) -> None:
         self.table.show(self.visible_rows())
@@ -188,6 +190,7 @@ class CasesScreen(FilteredSectionScreen):
             parts.append(f"阶段：{self.state.value}")
         if self.overdue_only:
             parts.append("只看逾期")
+        self.township_part(parts)
         overdue = sum(1 for r in self.table.shown.values() if r.overdue)
         if overdue:
             parts.append(f"其中{overdue}个有逾期任务")
@@ -197,6 +200,7 @@ class CasesScreen(FilteredSectionScreen):
         had = self.filtered
         self.filter_bar.clear()
         self.query_text, self.year, self.batch, self.state, self.overdue_only = "", None, None, None, False
+        self.township = None
         if had:
             self.refilter()
         self.table.focus()

@@ -46,9 +46,9 @@ def _cycle(options: list[Any], current: Any) -> Any:
     return ring[(ring.index(current) + 1) % len(ring)] if current in ring else (options[0] if options else None)
 
 
-def summary_text(matrix: AssignmentMatrix, year: int | None) -> str:
+def summary_text(matrix: AssignmentMatrix, year: int | None, township: str | None = None) -> str:
     """The counts the dashboard shows: villages, complete, gaps, conflicts."""
-    scope = f"{year}年" if year is not None else "全部年度"
+    scope = (f"{township}，" if township else "") + (f"{year}年" if year is not None else "全部年度")
     return (f"“四个一”（{scope}）：{len(matrix.rows)}个村 · 齐全{matrix.complete_count}个 · "
             f"缺口{matrix.gap_count}项 · 冲突{len(matrix.conflicts)}项")
 
@@ -63,12 +63,13 @@ class MatrixScreen(FilteredSectionScreen):
     AUTO_FOCUS = "#matrix-table"
     HELP_TITLE = "四个一"
     COMMANDS_LIST: ClassVar[tuple[Command, ...]] = (
-        Command("matrix-end", "x", "end_holding", "结束", "结束光标所在格的包联（记录保留在历任中，该项变为未落实）"),
+        Command("matrix-end", "delete", "end_holding", "结束", "结束光标所在格的包联（记录保留在历任中，该项变为未落实）"),
         Command("matrix-history", "h", "slot_history", "历任", "光标所在格的历任人员（单位）和起止日期"),
         Command("matrix-filter", "f", "focus_filter", "筛选", "在筛选栏输入村名、全拼或首字母，Enter 回到表格"),
         Command("matrix-gaps", "g", "toggle_gaps", "缺口", "只看有未落实项的村 / 全部"),
         Command("matrix-conflicts", "c", "toggle_conflicts", "冲突", "只看有冲突的村 / 全部"),
         Command("matrix-leader", "w", "cycle_leader", "包村领导", "按乡镇包村领导筛选（依次切换各领导、全部）"),
+        Command("matrix-township", "x", "choose_township", "乡镇", "按乡镇筛选：输入乡镇名、全拼或首字母选择（县、市账本），选“全部乡镇”取消"),
         Command("matrix-year", "y", "cycle_year", "年度", "按整顿年度筛选（依次切换各年度、全部）；汇总随之变化"),
         Command("matrix-leaders", "l", "open_holders('leaders')", "领导", "县级联系领导和乡镇包村领导名单：新增、修改、删除"),
         Command("matrix-units", "u", "open_holders('units')", "结对单位", "结对单位名单：新增、修改、删除"),
@@ -121,7 +122,7 @@ class MatrixScreen(FilteredSectionScreen):
         return self.query_one(FilterBar)
 
     def on_mount(self) -> None:
-        self.table.loading = True
+        self.table.waiting = True
         self.load_rows()
 
     # ------------------------------------------------------------ data
@@ -161,7 +162,7 @@ class MatrixScreen(FilteredSectionScreen):
         self.matrix, self.all_rows, self.loaded_version = message.matrix, message.lines, message.version
         self.village_count = message.villages
         table = self.table
-        table.loading = False
+        table.waiting = False
         table.sizing_rows = self.all_rows
         if first:
             table.configure(message.county)
@@ -198,12 +199,12 @@ class MatrixScreen(FilteredSectionScreen):
             rows = [r for r in rows if r.conflicts]
         if self.leader is not None:
             rows = [r for r in rows if r.township_leader is not None and r.township_leader[0] == self.leader[0]]
-        return rows
+        return self.by_township(rows)
 
     @property
     def filtered(self) -> bool:
         return bool(self.query_text or self.year is not None or self.gaps_only or self.conflicts_only
-                    or self.leader is not None)
+                    or self.leader is not None or self.township is not None)
 
     def refilter(self) -> None:
         self.table.show(self.visible_rows())
@@ -211,7 +212,7 @@ class MatrixScreen(FilteredSectionScreen):
 
     def update_status(self) -> None:
         update_static(self.query_one("#matrix-summary", Static),
-                      Content(summary_text(summary_of(self.matrix, self.year), self.year)))
+                      Content(summary_text(summary_of(self.matrix, self.year, self.township), self.year, self.township)))
         parts = [f"显示{len(self.table.shown)}个村", "Enter 在光标格指派"]
         if self.query_text:
             parts.append(f"筛选：{self.query_text}")
@@ -221,6 +222,7 @@ class MatrixScreen(FilteredSectionScreen):
             parts.append("只看冲突")
         if self.leader is not None:
             parts.append(f"包村领导：{self.leader[1]}")
+        self.township_part(parts)
         label = next(c.label for c in self.table.COLUMNS if c.key == self.table.sort_column)
         self.show_status(parts, label)
         self.update_detail()
@@ -229,6 +231,7 @@ class MatrixScreen(FilteredSectionScreen):
         had = self.filtered
         self.filter_bar.clear()
         self.query_text, self.year, self.gaps_only, self.conflicts_only, self.leader = "", None, False, False, None
+        self.township = None
         if had:
             self.refilter()
         self.table.focus()

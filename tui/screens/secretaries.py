@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -28,7 +28,7 @@ from ledgers.models import ENDED_SECRETARY_STATES, RosterEntry, SecretaryStatus,
 from ..commands import Command
 from ..widgets.filter_bar import FilterBar
 from ..widgets.roster_stats import RosterStatsPanel
-from ..widgets.roster_table import RosterRow, RosterTable, build_roster_rows, column_label
+from ..widgets.roster_table import OPEN_COMMAND, RosterRow, RosterTable, build_roster_rows, column_label
 from .base import FilteredSectionScreen
 from .posting_detail import PostingActions
 
@@ -46,13 +46,14 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
     """The first-secretary roster (第一书记花名册)."""
 
     NOTHING_MATCHES = "没有符合条件的驻村记录，按 Esc 清除筛选"
+    TOWNSHIP_UNIT = "条驻村记录"
     EMPTY_HINT = "还没有第一书记：按 n 新增"
 
     MODE = "secretaries"
     AUTO_FOCUS = "#roster-table"
     HELP_TITLE = "第一书记"
     COMMANDS_LIST: ClassVar[tuple[Command, ...]] = (
-        Command("roster-open", "enter", "open_posting", "详情", "打开光标所在驻村记录的详情（人员、任期、考核、状态记录）"),
+        Command("roster-open", "enter", "open_posting", OPEN_COMMAND.description, OPEN_COMMAND.help),
         Command("roster-new", "n", "new_secretary", "新增", "新增一名第一书记（人员信息和驻村记录；光标在已出缺村的记录上时预填该村）"),
         Command("roster-edit", "e", "edit_posting", "修改", "修改光标所在记录的人员信息和驻村信息"),
         Command("roster-action", "t", "posting_action", "状态操作",
@@ -66,7 +67,7 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
         Command("roster-stats", "i", "toggle_stats", "统计", "显示或隐藏统计（按状态、单位层级、学历、年龄、性别、村类型，随筛选）"),
         Command("roster-level", "c", "cycle_level", "层级", "按派出单位层级筛选（依次切换）", show=False),
         Command("roster-type", "v", "cycle_type", "村类型", "按村类型筛选（依次切换）", show=False),
-        Command("roster-township", "x", "cycle_township", "乡镇", "按乡镇筛选（依次切换）", show=False),
+        Command("roster-township", "x", "choose_township", "乡镇", "按乡镇筛选：输入乡镇名、全拼或首字母选择（县、市账本），选“全部乡镇”取消", show=False),
         Command("roster-sort", "s", "cycle_sort", "排序", "选择按哪一列排序（也可点击列标题）", show=False),
         Command("roster-reverse", "r", "reverse_sort", "倒序", "当前排序列升序/降序切换", show=False),
         Command("roster-clear", "escape", "clear_filters", "清除筛选", "清除筛选栏和状态、到期、层级、村类型、乡镇筛选",
@@ -76,19 +77,16 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
     DEFAULT_CSS = """
     SecretariesScreen #roster-body { height: 1fr; }
     SecretariesScreen #roster-table { width: 1fr; height: 1fr; }
-    SecretariesScreen #roster-stats-box {
-        width: 36; height: 1fr; border: round $primary 50%; border-title-color: $text;
-        border-title-style: bold; padding: 0 1;
-    }
     """
 
     class RowsBuilt(Message):
         """The worker built the row data for ledger ``version``."""
 
         def __init__(self, rows: list[RosterRow], entries: dict[int, RosterEntry], version: int,
-                     villages: int, cells: dict | None = None) -> None:
+                     villages: int, cells: dict | None = None, stats: roster.RosterStats | None = None) -> None:
             super().__init__()
             self.cells = cells or {}
+            self.stats = stats  # of the postings in force: the default view's statistics
             self.rows = rows
             self.entries = entries
             self.version = version
@@ -100,6 +98,7 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
         self.in_force_rows: list[RosterRow] = []
         self.folded_names: dict[int, str] = {}
         self.entries: dict[int, RosterEntry] = {}
+        self.default_stats: roster.RosterStats | None = None  # of the default view (the postings in force)
         self.loaded_version = -1
         self.village_count = 1
         self.query_text = ""
@@ -118,20 +117,23 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
                         delay=FILTER_DELAY)
         with Horizontal(id="roster-body"):
             yield RosterTable(id="roster-table")
-            with VerticalScroll(id="roster-stats-box"):
-                yield RosterStatsPanel(id="roster-stats")
+            yield RosterStatsPanel(id="roster-stats")
 
     @property
     def table(self) -> RosterTable:
         return self.query_one("#roster-table", RosterTable)
 
     @property
+    def stats_panel(self) -> RosterStatsPanel:
+        return self.query_one("#roster-stats", RosterStatsPanel)
+
+    @property
     def filter_bar(self) -> FilterBar:
         return self.query_one(FilterBar)
 
     def on_mount(self) -> None:
-        self.query_one("#roster-stats-box").border_title = "统计"
-        self.table.loading = True
+        self.stats_panel.border_title = "统计"
+        self.table.waiting = True
         self.table.focus()
         self._layout_stats()
         self.load_rows()
@@ -156,18 +158,21 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
                     raise
                 continue
             # First load only, and the rows shown by default (ended postings are built when shown).
-            cells = RosterTable.prebuild([r for r in rows if r.in_force]) if self.loaded_version < 0 else None
-            self.post_message(self.RowsBuilt(rows, entries, version, max(1, villages), cells))
+            in_force = [r for r in rows if r.in_force]
+            cells = RosterTable.prebuild(in_force) if self.loaded_version < 0 else None
+            stats = roster.stats([entries[r.id] for r in in_force], ledger.today)
+            self.post_message(self.RowsBuilt(rows, entries, version, max(1, villages), cells, stats))
             return
 
     def on_secretaries_screen_rows_built(self, message: RowsBuilt) -> None:
         first = self.loaded_version < 0
         self.all_rows, self.entries = message.rows, message.entries
+        self.default_stats = message.stats
         # Worked out once per load, not per filter keystroke.
         self.in_force_rows = [r for r in self.all_rows if r.in_force]
         self.folded_names = {r.id: r.name.casefold() for r in self.all_rows}
         self.loaded_version, self.village_count = message.version, message.villages
-        self.table.loading = False
+        self.table.waiting = False
         self.table.adopt(message.cells)
         if first:
             self.table.show(self.visible_rows())
@@ -234,11 +239,9 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
             rows = [r for r in rows if r.unit_level == self.unit_level]
         if self.village_type is not None:
             rows = [r for r in rows if r.village_type == self.village_type]
-        if self.township is not None:
-            rows = [r for r in rows if r.township == self.township]
         if self.due_days is not None:
             rows = [r for r in rows if r.days_left is not None and r.days_left <= self.due_days]
-        return rows
+        return self.by_township(rows)
 
     @property
     def filtered(self) -> bool:
@@ -290,10 +293,6 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
         self.village_type = _cycle(present, self.village_type)
         self.refilter()
 
-    def action_cycle_township(self) -> None:
-        self.township = _cycle(sorted({r.township for r in self.all_rows if r.township}), self.township)
-        self.refilter()
-
     def due_options(self) -> list[int]:
         s = self.ledger.settings
         return sorted({s.term_urgent_days, s.term_warn_days, 90, 180, 365})
@@ -311,23 +310,27 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
     # ------------------------------------------------------------ statistics
 
     def _layout_stats(self) -> None:
-        box = self.query_one("#roster-stats-box")
+        box = self.stats_panel
         wanted = self.stats_wanted if self.stats_wanted is not None else self.size.width >= STATS_MIN_WIDTH
         box.display = wanted
         if wanted:
             self._show_stats()
 
     def _show_stats(self) -> None:
-        box = self.query_one("#roster-stats-box")
+        box = self.stats_panel
         if not box.display or self.loaded_version < 0:
             return
-        shown = [self.entries[rid] for rid in self.table.shown if rid in self.entries]
+        if self.default_stats is not None and not self.filtered and not self.include_ended:
+            stats = self.default_stats  # counted with the rows, off the main thread
+        else:
+            shown = [self.entries[rid] for rid in self.table.shown if rid in self.entries]
+            stats = roster.stats(shown, self.ledger.today)
         if box.border_title != "统计（随筛选）":  # setting it repaints the box, even unchanged
             box.border_title = "统计（随筛选）"
-        self.query_one("#roster-stats", RosterStatsPanel).show(roster.stats(shown, self.ledger.today))
+        box.show(stats)
 
     def action_toggle_stats(self) -> None:
-        self.stats_wanted = not self.query_one("#roster-stats-box").display
+        self.stats_wanted = not self.stats_panel.display
         self._layout_stats()
 
     # ------------------------------------------------------------ sorting

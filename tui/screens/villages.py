@@ -42,7 +42,8 @@ class VillagesScreen(FilteredSectionScreen):
         Command("villages-tier", "i", "cycle_tier", "档次", "按集体经济收入档次筛选（依次切换）"),
         Command("villages-sort", "s", "cycle_sort", "排序", "选择按哪一列排序（也可点击列标题）"),
         Command("villages-reverse", "r", "reverse_sort", "倒序", "当前排序列升序/降序切换"),
-        Command("villages-clear", "escape", "clear_filters", "清除筛选", "清除筛选栏、标签和档次筛选", show=False),
+        Command("villages-township", "x", "choose_township", "乡镇", "按乡镇筛选：输入乡镇名、全拼或首字母选择（县、市账本），选“全部乡镇”取消"),
+        Command("villages-clear", "escape", "clear_filters", "清除筛选", "清除筛选栏、标签、档次和乡镇筛选", show=False),
     )
 
     class RowsBuilt(Message):
@@ -82,7 +83,7 @@ class VillagesScreen(FilteredSectionScreen):
     AUTO_FOCUS = "#villages-table"
 
     def on_mount(self) -> None:
-        self.table.loading = True
+        self.table.waiting = True
         self.load_rows()
 
     @work(thread=True, exclusive=True, group="villages-rows", exit_on_error=False)
@@ -104,7 +105,7 @@ class VillagesScreen(FilteredSectionScreen):
         first = self.loaded_version < 0
         self.all_rows = message.rows
         self.loaded_version = message.version
-        self.table.loading = False
+        self.table.waiting = False
         self.table.adopt(message.cells)
         if first:
             self.table.show(self.visible_rows())
@@ -163,11 +164,11 @@ class VillagesScreen(FilteredSectionScreen):
             rows = [r for r in rows if self.tag in r.tags]
         if self.tier is not None:
             rows = [r for r in rows if r.tier == self.tier]
-        return rows
+        return self.by_township(rows)
 
     @property
     def filtered(self) -> bool:
-        return bool(self.query_text or self.tag or self.tier)
+        return bool(self.query_text or self.tag or self.tier or self.township)
 
     def refilter(self) -> None:
         self.table.show(self.visible_rows())
@@ -181,13 +182,14 @@ class VillagesScreen(FilteredSectionScreen):
             parts.append(f"标签：{self.tag}")
         if self.tier is not None:
             parts.append(f"档次：{self.tier.value}")
+        self.township_part(parts)
         label = next(c.label for c in COLUMNS if c.key == self.table.sort_column).replace("\n", "")
         self.show_status(parts, label)
 
     def action_clear_filters(self) -> None:
         had = self.filtered
         self.filter_bar.clear()
-        self.query_text, self.tag, self.tier = "", None, None
+        self.query_text, self.tag, self.tier, self.township = "", None, None, None
         if had:
             self.refilter()
         self.table.focus()

@@ -8,12 +8,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from textual.binding import Binding
 
 from ledgers.assignments import conflicts, filled_roles
 from ledgers.ledger import Ledger
 from ledgers.models import SLOTTED_CASE_STATES, CaseState, Role
 
+from ..commands import Command
 from .row_table import Column, SortCell, SortedRowTable
 from .row_table import gap_cell as _cell
 
@@ -100,10 +100,14 @@ def column_label(key: str) -> str:
     return next(c.label for c in COLUMNS if c.key == key)
 
 
+# Enter on the table: the same footer entry and help as the screen's (see roster_table.OPEN_COMMAND).
+OPEN_COMMAND = Command("cases-table-open", "enter", "select_cursor", "详情", "打开光标所在案卷（任务、验收、回头看、阶段转换）")
+
+
 class CaseTable(SortedRowTable[CaseRow]):
     """The case table. ``show(rows)`` replaces the visible rows; ``apply`` diffs them in place."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "详情", id="cases-table-open")]
+    BINDINGS = [OPEN_COMMAND.binding()]
     COLUMNS = COLUMNS
     DEFAULT_SORT = "batch"
 

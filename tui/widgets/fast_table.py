@@ -31,6 +31,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.color import Color
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
@@ -55,6 +56,22 @@ class FastTable(DataTable):
     _frame_styles: dict[str, Style] | None = None  # component styles read in this frame
     _frame_cell: tuple[Any, ...] | None = None  # ``_cell_frame()`` for this frame
     _frame_line: tuple[Any, ...] | None = None  # width, scroll x and y, fixed rows' height, style
+
+    WAITING_TEXT = "正在读取……"
+    _waiting = False
+
+    @property
+    def waiting(self) -> bool:
+        """True while the rows are being read: the empty body says so (a line of text the table
+        paints, not Textual's ``loading`` cover — mounting and removing that widget laid the screen
+        out three times more while a section opened)."""
+        return self._waiting
+
+    @waiting.setter
+    def waiting(self, value: bool) -> None:
+        if value != self._waiting:
+            self._waiting = value
+            self.refresh()
 
     def __init__(self, **kwargs: Any) -> None:
         # Set first: DataTable's constructor clears caches.
@@ -96,6 +113,12 @@ class FastTable(DataTable):
             self._view = self._frame_styles = self._frame_cell = self._frame_line = None
 
     def render_line(self, y: int) -> Any:
+        if self._waiting and not self.row_count and y == max(1, self.size.height // 3):
+            width = self.size.width
+            text = self.WAITING_TEXT
+            pad = max(0, width - cell_len(text)) // 2
+            style = self.rich_style
+            return Strip([Segment(" " * pad, style), Segment(text, style + Style(dim=True))]).crop_extend(0, width, style)
         # DataTable.render_line reads ``rich_style`` (a walk up the DOM) and the fixed rows' height
         # for every line; they do not change within a frame.
         frame = self._frame_line

@@ -8,6 +8,7 @@ keys from the right until the row fits, skipping the help key: the help screen l
 from __future__ import annotations
 
 from rich.cells import cell_len
+from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -29,6 +30,19 @@ class KeyFooter(Footer):
         palette = active.get(self.app.COMMAND_PALETTE_BINDING)  # docked on the right, though not "show"
         return bindings, palette[2] if palette else None, self.compact, self.show_command_palette
 
+    def compose(self) -> ComposeResult:
+        # The keys come with the screen, in its first layout, rather than after the first bindings
+        # signal (a rebuild and a second layout, ~45 ms, while a section opens). The screen's own
+        # keys are what the footer shows; the signal rebuilds it only if focus changed them.
+        if not self._bindings_ready and self.is_attached:
+            self._bindings_ready = True
+            self._shown = self._keys_signature()
+        yield from super().compose()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.fit_keys()
+
     async def recompose(self) -> None:
         # Footer rebuilds every key on each bindings signal — about ten while a screen mounts and
         # takes focus, four when a form closes (focus leaves, comes back): ~45 ms each at 120
@@ -41,7 +55,7 @@ class KeyFooter(Footer):
                 self.call_after_refresh(self._rebuild)
             return
         await super().recompose()
-        self.call_after_refresh(self.fit_keys)
+        self.fit_keys()
 
     async def _rebuild(self) -> None:
         self._rebuild_pending = False
@@ -52,33 +66,40 @@ class KeyFooter(Footer):
             return
         self._shown = signature
         await super().recompose()
-        self.call_after_refresh(self.fit_keys)
+        # The new keys are mounted (styled, not laid out): fitted now, the screen is laid out once
+        # with them — fitted after the next refresh, a second layout followed (~30 ms a screen).
+        self.fit_keys()
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.fit_keys)
 
     def fit_keys(self) -> None:
         """Show as many keys as fit, in binding order, keeping the help key."""
-        if not self.is_attached or self.size.width <= 0:
+        if not self.is_attached:
+            return
+        width = self.size.width or self.app.size.width  # docked across the screen: before its first layout
+        if width <= 0:
             return
         keys = [k for k in self.query(FooterKey) if not k.has_class("-command-palette")]
         palette = [k for k in self.query(FooterKey) if k.has_class("-command-palette")]
-        # The docked palette key also has a border and padding: take its laid-out width.
-        available = self.size.width - sum(k.outer_size.width or _width(k) + 2 for k in palette)
-        for key in keys:
-            key.display = True
+        # The docked palette key: its laid-out width, or before the first layout its text and margins
+        # (the same, measured at 80 and 120 columns).
+        available = width - sum(k.outer_size.width or _width(k) for k in palette)
         widths = [_width(k) for k in keys]
-        if sum(widths) <= available:
-            return
-        kept = {i for i, k in enumerate(keys) if k.key in KEEP_KEYS}
-        used = sum(widths[i] for i in kept)
-        for i, key in enumerate(keys):
-            if i in kept:
-                continue
-            if used + widths[i] <= available:
-                used += widths[i]
-            else:
-                key.display = False
+        shown = [True] * len(keys)
+        if sum(widths) > available:
+            kept = {i for i, k in enumerate(keys) if k.key in KEEP_KEYS}
+            used = sum(widths[i] for i in kept)
+            for i in range(len(keys)):
+                if i in kept:
+                    continue
+                if used + widths[i] <= available:
+                    used += widths[i]
+                else:
+                    shown[i] = False
+        for key, show in zip(keys, shown):
+            if key.display != show:  # setting it, even unchanged, lays the screen out again
+                key.display = show
 
     @property
     def visible_keys(self) -> list[str]:

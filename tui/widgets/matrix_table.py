@@ -103,12 +103,14 @@ def build_lines(matrix: AssignmentMatrix) -> list[MatrixLine]:
     return out
 
 
-def summary_of(matrix: AssignmentMatrix, year: int | None) -> AssignmentMatrix:
-    """The matrix of one year's cases, cut from the whole one the way ``assignment_matrix(year=…)``
-    cuts it (rows of that year, the conflicts at their villages), so the counts stay its counts."""
-    if year is None:
+def summary_of(matrix: AssignmentMatrix, year: int | None, township: str | None = None) -> AssignmentMatrix:
+    """The matrix of one year's cases (and one township's), cut from the whole one the way
+    ``assignment_matrix(year=…)`` cuts it (rows of that year, the conflicts at their villages), so
+    the counts stay its counts."""
+    if year is None and township is None:
         return matrix
-    rows = [r for r in matrix.rows if r.case.year == year]
+    rows = [r for r in matrix.rows if (year is None or r.case.year == year)
+            and (township is None or r.village.township == township)]
     listed = {r.village.id for r in rows}
     return AssignmentMatrix(rows, [c for c in matrix.conflicts if c.village_id in listed])
 

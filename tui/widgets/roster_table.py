@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from textual.binding import Binding
 
 from ledgers import roster
 from ledgers.ledger import Ledger
@@ -22,6 +21,7 @@ from ledgers.models import GRADE_ORDER, Grade, Level, RosterEntry, SecretaryStat
 from ledgers.rules import r11_todo
 from ledgers.validate import mask_id, mask_phone
 
+from ..commands import Command
 from .row_table import Column, SortCell, SortedRowTable
 from .row_table import gap_cell as _cell
 from .text import clip
@@ -149,7 +149,7 @@ COLUMNS: tuple[Column[RosterRow], ...] = (
     Column("gender", "性别", lambda r: _cell(r.gender, r.gender)),
     Column("age", "年龄", lambda r: _cell("" if r.age is None else str(r.age), r.age, justify="right")),
     Column("ethnicity", "民族", lambda r: _text(r.ethnicity)),
-    Column("birth", "出生年月", lambda r: _cell(r.birth.strftime("%Y-%m") if r.birth else "", r.birth)),
+    Column("birth", "出生年月", lambda r: _cell(f"{r.birth.year:04d}-{r.birth.month:02d}" if r.birth else "", r.birth)),
     Column("political", "政治面貌", lambda r: _cell(r.political, r.political,
                                                  style="" if r.political == "中共党员" else "bold red")),
     Column("education", "学历", lambda r: _text(r.education)),
@@ -172,10 +172,16 @@ def column_label(key: str) -> str:
     return next(c.label for c in COLUMNS if c.key == key)
 
 
+# Enter on the table: the same footer entry and help as the screen's, so the footer's keys do not
+# change (and are not rebuilt, ~45 ms) when the table takes the focus once its rows are in.
+OPEN_COMMAND = Command("roster-table-open", "enter", "select_cursor", "详情",
+                       "打开光标所在驻村记录的详情（人员、任期、考核、状态记录）")
+
+
 class RosterTable(SortedRowTable[RosterRow]):
     """The roster. ``show(rows)`` replaces the visible rows; ``apply`` diffs them in place."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "详情", id="roster-table-open")]
+    BINDINGS = [OPEN_COMMAND.binding()]
     COLUMNS = COLUMNS
     DEFAULT_SORT = "seq"
 

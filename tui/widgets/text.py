@@ -7,8 +7,9 @@ from rich.cells import cell_len
 
 def clip(text: str, width: int) -> str:
     """``text`` cut to at most ``width`` cells, ending in ``…`` when cut (one line: newlines become spaces)."""
-    text = " ".join(text.split("\n"))
-    if cell_len(text) <= width:
+    if "\n" in text:
+        text = text.replace("\n", " ")
+    if 2 * len(text) <= width or cell_len(text) <= width:  # no character is wider than two cells
         return text
     out, used = [], 0
     for ch in text:
