@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,66 @@ async def test_footer_keys_are_rebuilt_only_when_they_change(tmp_path: Path) -> 
         await settle(pilot)
         keys = [k.key for k in app.screen.query(FooterKey)]
         assert "n" in keys and "question_mark" in keys
+
+
+# ---------------------------------------------------------------- figures kept for the next start
+
+
+async def _figures_shown(db: Path) -> str:
+    """Start the app on ``db``, let it count, quit: the summary line it ended with."""
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        return static_text(app, "#dashboard-summary")
+
+
+async def test_next_start_shows_the_figures_with_its_first_frame(tmp_path: Path, gate: Gate) -> None:
+    db = demo_db(tmp_path / "l.json")
+    gate.set()
+    figures = await _figures_shown(db)
+    assert "村（社区）25个" in figures
+    assert (tmp_path / "l.json.figures.json").exists()
+    gate.clear()
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert app.ledger is None  # the file is still being read …
+        assert static_text(app, "#dashboard-summary") == figures  # … and the figures are up
+        overdue = option_texts(app, "#panel-overdue")
+        assert overdue and "逾期" in overdue[0]
+        # Enter on an item waits for the file, with a word.
+        app.screen.query_one("#panel-overdue").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DashboardScreen"
+        assert any("正在打开账本" in n for n in notifications(app))
+        gate.set()
+        await settle(pilot)
+        assert app.ledger is not None and app.screen.figures is not None
+        assert static_text(app, "#dashboard-summary") == figures
+        assert option_texts(app, "#panel-overdue") == overdue
+
+
+@pytest.mark.parametrize("change", ["edited", "another day", "damaged copy"])
+async def test_kept_figures_are_not_used_when_no_longer_true(tmp_path: Path, gate: Gate, change: str) -> None:
+    db = demo_db(tmp_path / "l.json")
+    gate.set()
+    await _figures_shown(db)
+    today = TODAY
+    if change == "edited":  # the CLI, or a colleague's copy, wrote the file since
+        with Ledger.open(db, today=TODAY) as ledger:
+            village = ledger.villages()[0]
+            village.population += 1
+            ledger.save_village(village)
+    elif change == "another day":  # overdue tasks and terms ending depend on the date
+        today = TODAY + timedelta(days=1)
+    else:
+        (tmp_path / "l.json.figures.json").write_text('{"format": 1, "view": [', encoding="utf-8")
+    gate.clear()
+    app = make_app(db, today=today)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "正在打开账本" in static_text(app, "#dashboard-summary")
+        gate.set()
+        await settle(pilot)
+        assert "村（社区）25个" in static_text(app, "#dashboard-summary")

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 STATE_STYLE = {CaseState.RECTIFYING: "$warning", CaseState.AWAITING_ACCEPTANCE: "$warning",
                CaseState.RELAPSED: "$error", CaseState.DISMISSED: "$text-muted", CaseState.ARCHIVED: "$text-muted"}
 GRID_COLUMNS = 3  # as in app.tcss (#dashboard-grid)
+KEPT_LINES = 40  # lines per panel kept for the next start (``keep_view``)
 
 OPENING = "正在打开账本……"
 COMPUTING = "正在统计……"
@@ -62,6 +63,7 @@ class DashboardScreen(SectionScreen):
         self.year: int | None = None
         self.figures: Dashboard | None = None
         self.shown_version = -1
+        self.from_copy = False  # showing the figures kept from the last run (``tui.figures_cache``)
 
     def compose_body(self) -> ComposeResult:
         yield Static(OPENING, id="dashboard-summary", markup=False)
@@ -73,6 +75,8 @@ class DashboardScreen(SectionScreen):
         for pid, title in PANELS:
             self.query_one(f"#{pid}").border_title = title
         self.query_one("#panel-cases").focus()
+        if self.ledger_app.ledger is None:  # start-up: the figures kept from the last run, if still true
+            self.show_kept()
         self.refresh_data()  # nothing yet at start-up; the figures when mounted after the file was read
 
     def refresh_data(self) -> None:
@@ -82,7 +86,7 @@ class DashboardScreen(SectionScreen):
             # Out of sight (the clerk saves in another section): computed when shown again, not
             # in a worker that takes the GIL from the screen the clerk is waiting on.
             return
-        if self.figures is None:
+        if self.figures is None and not self.from_copy:
             # Words, not a LoadingIndicator: its animation would take the GIL from the worker.
             self.query_one("#dashboard-summary", Static).update(COMPUTING)
         self.compute(self.year)
@@ -117,7 +121,68 @@ class DashboardScreen(SectionScreen):
     def on_dashboard_screen_computed(self, message: Computed) -> None:
         self.figures = message.figures
         self.shown_version = message.version
+        self.from_copy = False
         self.show(message.figures)
+        if self.year is None and message.version == self.ledger.version:
+            self.keep_view(message.figures)
+
+    # ------------------------------------------------------------ the figures kept for the next start
+
+    def keep_view(self, d: Dashboard) -> None:
+        """Keep what is shown now beside the file: it describes the file as it is on disk (every
+        change is written before ``version`` moves on) on ``d.today``."""
+        from .. import figures_cache
+
+        view = self._view()
+        if view is not None:
+            figures_cache.save(self.ledger_app.db_path, d.today, view)
+
+    def _view(self) -> dict | None:
+        panels = {}
+        for pid, _title in PANELS:
+            panel = self.query_one(f"#{pid}", OptionList)
+            options = []
+            # The lines a panel shows before the file is read: enough to fill it on a tall terminal
+            # (laying out all of them — 180 gaps at prefecture scale — slowed the first frame).
+            for option in panel.options[:KEPT_LINES]:
+                prompt = option.prompt
+                if not isinstance(prompt, Content) or any(not isinstance(sp.style, str) for sp in prompt.spans):
+                    return None  # not kept as text and style names: no copy rather than a wrong one
+                options.append([prompt.plain, [[sp.start, sp.end, sp.style] for sp in prompt.spans],
+                                option.id, option.disabled])
+            panels[pid] = {"title": str(panel.border_title or ""), "options": options}
+        summary = self.query_one("#dashboard-summary", Static).content
+        return {"summary": getattr(summary, "plain", str(summary)), "panels": panels}
+
+    def show_kept(self) -> None:
+        """The figures kept by the last run for this very file and day, with the first frame."""
+        from datetime import date
+
+        from textual.content import Span
+
+        from .. import figures_cache
+
+        today = self.ledger_app.today_override or date.today()
+        view = figures_cache.load(self.ledger_app.db_path, today)
+        if view is None:
+            return
+        try:
+            panels = [(pid, view["panels"][pid]) for pid, _title in PANELS]
+            built = [(pid, str(panel["title"]),
+                      [Option(Content(str(plain), spans=[Span(int(a), int(b), str(st)) for a, b, st in spans]),
+                              id=oid, disabled=bool(disabled)) for plain, spans, oid, disabled in panel["options"]])
+                     for pid, panel in panels]
+            summary = str(view["summary"])
+        except (KeyError, TypeError, ValueError):
+            return  # a copy this version cannot read: the figures come as usual
+        self.query_one("#dashboard-summary", Static).update(Content(summary))
+        for pid, title, options in built:
+            panel = self.query_one(f"#{pid}", OptionList)
+            panel.border_title = title
+            panel.set_options(options)
+            if options and not options[0].disabled:
+                panel.highlighted = 0
+        self.from_copy = True
 
     def action_cycle_year(self) -> None:
         if self.figures is None:  # the first figures are not there yet
@@ -238,6 +303,9 @@ class DashboardScreen(SectionScreen):
                 self.open_item(oid)
 
     def open_item(self, oid: str) -> None:
+        if self.ledger_app.ledger is None:  # the kept figures are up; the file is still being read
+            self.notify("正在打开账本，请稍候再打开。", markup=False)
+            return
         kind, _, rest = oid.partition(":")
         target = int(rest.split(":")[0]) if kind in ("village", "matrix", "posting") else 0
         if kind == "village":
