@@ -263,3 +263,27 @@ async def test_kept_figures_are_not_used_when_no_longer_true(tmp_path: Path, gat
         gate.set()
         await settle(pilot)
         assert "村（社区）25个" in static_text(app, "#dashboard-summary")
+
+
+async def test_quitting_keeps_the_figures_of_the_last_change(tmp_path: Path, gate: Gate) -> None:
+    db = demo_db(tmp_path / "l.json")
+    gate.set()
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")  # away from the dashboard, which then counts only when shown again
+        await settle(pilot)
+        ledger = app.ledger
+        spare = next(v for v in ledger.villages() if not ledger.village_references(v.id))
+        ledger.delete_village(spare.id)
+        app.ledger_changed()
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    gate.clear()
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.ledger is None and "村（社区）24个" in static_text(app, "#dashboard-summary")
+        gate.set()
+        await settle(pilot)

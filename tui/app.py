@@ -241,6 +241,16 @@ class LedgerApp(App[int]):
             self.ledger.ensure_index()
             BRIEFS.prime(self.ledger)
 
+    async def action_quit(self) -> None:
+        for screen in self._all_screens():
+            keep = getattr(screen, "keep_for_next_start", None)
+            if keep is not None:
+                try:
+                    keep()
+                except Exception:  # noqa: BLE001 - a copy for the next start never stops a quit
+                    pass
+        await super().action_quit()
+
     def on_unmount(self) -> None:
         if self.ledger is not None:
             self.ledger.close()
