@@ -71,7 +71,7 @@ class SectionScreen(CommandScreen):
         if reason:
             yield self._banner(reason)
         yield from self.compose_body()
-        yield KeyFooter()
+        yield KeyFooter(with_screen=True)
 
     @staticmethod
     def _banner(reason: str) -> Static:

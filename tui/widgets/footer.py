@@ -18,10 +18,13 @@ KEEP_KEYS = frozenset({"question_mark"})  # never hidden: it leads to every othe
 class KeyFooter(Footer):
     """``Footer`` that hides the keys that do not fit (compact by default)."""
 
-    def __init__(self, *, compact: bool = True, **kwargs: object) -> None:
+    def __init__(self, *, compact: bool = True, with_screen: bool = False, **kwargs: object) -> None:
+        """``with_screen``: the keys come in the screen's first frame (a section, whose rows come
+        later anyway); otherwise after it (a card: what the clerk opened comes first)."""
         super().__init__(compact=compact, **kwargs)  # type: ignore[arg-type]
         self._shown: tuple | None = None  # what the keys were last built from
         self._rebuild_pending = False
+        self._with_screen = with_screen
 
     def _keys_signature(self) -> tuple:
         active = self.screen.active_bindings
@@ -31,10 +34,10 @@ class KeyFooter(Footer):
         return bindings, palette[2] if palette else None, self.compact, self.show_command_palette
 
     def compose(self) -> ComposeResult:
-        # The keys come with the screen, in its first layout, rather than after the first bindings
-        # signal (a rebuild and a second layout, ~45 ms, while a section opens). The screen's own
-        # keys are what the footer shows; the signal rebuilds it only if focus changed them.
-        if not self._bindings_ready and self.is_attached:
+        # A section's keys come with the screen, in its first layout, rather than after the first
+        # bindings signal (a rebuild and a second layout, ~45 ms, while a section opens). The
+        # screen's own keys are what the footer shows; the signal rebuilds it only if focus changed them.
+        if self._with_screen and not self._bindings_ready and self.is_attached:
             self._bindings_ready = True
             self._shown = self._keys_signature()
         yield from super().compose()
