@@ -168,20 +168,23 @@ def layout(ledger: Ledger, c: Content, options: ExportOptions, progress: Progres
     signer = (options.signer if options.signer is not None else s.signer) if c.upward else None
     g.letterhead(s.mark, doc_number_text(s.prefix, issue.year, options.doc_number), copy_no=options.copy_no,
                  secrecy=options.secrecy, urgency=options.urgency, signer=signer)
-    g.blank(2)
+    blanks = g.blank(2)
     g.title(options.title or c.title)
-    g.blank()
+    blanks += g.blank()
     to = options.to if options.to is not None else (c.to if c.to is not None else s.default_recipients)
+    before = len(g.body)
     g.recipients(to)
+    slack = [*blanks, *([g._last_block()] if len(g.body) > before else [])]
     paragraphs = g.body_text(options.body if options.body is not None else c.body)
     if not paragraphs:
         raise LedgerError("正文不能为空。")
     # The last 正文 paragraph stays with the 附件说明 and the 署名 (no page with only a signature) —
     # unless it is the only one: page 1 must show 正文, so a one-paragraph 正文 is never pulled over.
-    chain, blanks = [], []
+    chain = []
     if len(paragraphs) > 1:
         g.keep_with_next(paragraphs[-1:])
         chain.append(paragraphs[-1])
+        slack += paragraphs[:-1]
     if c.attachments:
         blanks += g.blank(keep_next=True)
         chain += blanks[-1:] + g.attachment_note([a.title for a in c.attachments])
@@ -190,7 +193,7 @@ def layout(ledger: Ledger, c: Content, options: ExportOptions, progress: Progres
     gap = g.blank(2 if options.sealed else 1, keep_next=True)
     blanks += gap
     chain += gap + g.signature(s.committee_name, cn_date(issue), note=options.annotation, sealed=options.sealed)
-    g.fit_on_page(chain, blanks)
+    g.fit_on_page(chain, blanks, slack=slack)
     numbered = len(c.attachments) > 1
     for n, att in enumerate(c.attachments, 1):
         g.attachment(n if numbered else None, att.title, landscape=att.landscape, subtitle=att.subtitle)

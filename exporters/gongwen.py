@@ -22,7 +22,7 @@ from docx.oxml.parser import parse_xml
 
 from . import layout as L
 from .layout import Fonts, mm, pt, safe_text
-from .pages import Styles, count_pages, paragraph_lines, room_before
+from .pages import Styles, count_pages, page_of, paragraph_lines, room_before
 from .tables import W_NS, TableSpec, cell_ppr, cell_rpr, table_element
 
 _NS = f'xmlns:w="{W_NS}"'
@@ -238,36 +238,61 @@ class GongwenDocument:
         """空一行: an empty paragraph with the same exact 28.95 pt line (never space-before)."""
         return [self.add(paragraph_xml("", ppr(keep_next=keep_next))) for _ in range(n)]
 
-    def fit_on_page(self, chain: Sequence, blanks: Sequence) -> bool:
+    def fit_on_page(self, chain: Sequence, blanks: Sequence, *, slack: Sequence = ()) -> bool:
         """Keep a chain of paragraphs that must stay together (the last 正文 paragraph, 附件说明, 署名,
         date) on the page where it starts by tightening it, rather than moving it whole to the next
-        page and leaving lines empty at the foot of this one: its blank lines down to half a line,
-        then its lines down to 24 pt. When even that is not enough, the chain moves as before.
-        True when it was tightened."""
+        page and leaving lines empty at the foot of this one (GB/T 9704 §7.3.5: when the space left
+        cannot hold the 署名 and date, line spacing is adjusted): blank lines down to half a line,
+        then text lines down to 24 pt. The chain's own lines first; when that is not enough, also the
+        ``slack`` — what comes before it on the same page (the blank lines around the title, the 主送,
+        the earlier 正文; never the 版头 above the red line, which has fixed places) — so a cover 通知
+        whose last paragraph, 附件说明 and 署名 are 2–3 lines short of room stays on one page. When
+        even that is not enough, the chain moves as before. True when it was tightened."""
         # 10 pt to spare: the count is LibreOffice's to within a few points (its line boxes round)
         room = room_before(self.doc, chain[0]) - pt(10)
         styles = Styles(self.doc.styles.element)
-        sizes = [(el, *paragraph_lines(el, self.text_width, styles)) for el in chain]
-        need = sum(n * h for _, n, h in sizes) - room
+        need = sum(n * h for _, n, h in self._lines(chain, styles)) - room
         if need <= 0:
             return False
-        tight = pt(24)
         blank_ids = {id(b) for b in blanks}
-        can = sum(h - h // 2 for el, n, h in sizes if id(el) in blank_ids) + \
-            sum(n * (h - tight) for el, n, h in sizes if id(el) not in blank_ids and h > tight)
-        if need > can:
+        if need <= self._savings(self._lines(chain, styles), blank_ids):
+            self._tighten(self._lines(chain, styles), blank_ids, need)
+            return True
+        page = page_of(self.doc, chain[0])
+        before = [el for el in slack if page_of(self.doc, el) == page]
+        sizes = self._lines([*before, *chain], styles)
+        if not before or need > self._savings(sizes, blank_ids):
             return False
-        for el, n, h in sizes:  # blank lines first, then the text's lines
+        self._tighten(sizes, blank_ids, need)
+        return True
+
+    def _lines(self, elements: Sequence, styles: Styles) -> list[tuple]:
+        return [(el, *paragraph_lines(el, self.text_width, styles)) for el in elements]
+
+    _TIGHT = pt(24)  # the closest a line of 3号 text is set
+
+    def _savings(self, sizes: Sequence[tuple], blank_ids: set[int]) -> int:
+        """How much tightening ``sizes`` can give: blank lines to half, text lines to 24 pt."""
+        return (sum(h - h // 2 for el, n, h in sizes if id(el) in blank_ids)
+                + sum(n * (h - self._TIGHT) for el, n, h in sizes if id(el) not in blank_ids and h > self._TIGHT))
+
+    def _tighten(self, sizes: Sequence[tuple], blank_ids: set[int], need: int) -> None:
+        """Take ``need`` twips out of ``sizes``: blank lines first (each by up to half), then every
+        text line by the same amount (a page set evenly, not one paragraph squeezed)."""
+        for el, n, h in sizes:
             if id(el) in blank_ids and need > 0:
                 new = max(h // 2, h - need)
                 need -= h - new
                 self._set_line(el, new)
-        for el, n, h in sizes:
-            if id(el) not in blank_ids and need > 0 and h > tight:
-                new = max(tight, h - -(-need // n))
+        text = [(el, n, h) for el, n, h in sizes if id(el) not in blank_ids and h > self._TIGHT]
+        while need > 0 and text:
+            lines = sum(n for _, n, _ in text)
+            cut = -(-need // lines)
+            for el, n, h in text:
+                new = max(self._TIGHT, h - cut)
                 need -= n * (h - new)
                 self._set_line(el, new)
-        return True
+            text = [(el, n, h - cut) for el, n, h in text if h - cut > self._TIGHT]
 
     @staticmethod
     def _set_line(p, line: int) -> None:

@@ -193,6 +193,11 @@ def room_before(document, element) -> int:
     return _simulate(document, element)[1]
 
 
+def page_of(document, element) -> int:
+    """The page (from 1) on which ``element`` would start if nothing held it back."""
+    return _simulate(document, element)[0]
+
+
 def _simulate(document, stop) -> tuple[int, int]:
     body = document.element.body
     styles = Styles(document.styles.element)
