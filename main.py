@@ -208,6 +208,35 @@ def check(obj: Context, as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--year", type=click.IntRange(2000, 2100), help="排查年度（默认今年）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（供脚本和县里汇总）")
+@click.option("--all", "show_all", is_flag=True, help="也列出没有发现情形的村")
+@click.pass_obj
+@clerk_errors
+def screen(obj: Context, year: int | None, as_json: bool, show_all: bool) -> None:
+    """拉网式排查：按账本数据列出各村可能存在的软弱涣散情形（村、乡镇、情形、依据、标准）。"""
+    from ledgers import screening
+
+    with obj.open(read_only=True) as ledger:
+        year = year or ledger.today.year
+        rows = screening.screen(ledger, year)
+    if as_json:
+        click.echo(json.dumps({
+            "year": year,
+            "villages": len(rows),
+            "proposals": [dict(village=p.village, township=p.township, code=p.code, evidence=p.evidence,
+                               threshold=p.threshold) for r in rows for p in r.proposals],
+            "decisions": [dict(village=r.village.name, township=r.village.township, decision=r.record.decision.value,
+                               codes=r.record.codes, reason=r.record.reason) for r in rows if r.record],
+            "unknown": {code: sum(1 for r in rows if code in r.unknown) for code in ("S04", "S11")},
+        }, ensure_ascii=False, indent=2))
+        return
+    from tui.cli_render import print_screening
+
+    print_screening(rows, year, show_all=show_all)
+
+
+@cli.command()
 @click.pass_obj
 @clerk_errors
 def backup(obj: Context) -> None:

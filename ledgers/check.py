@@ -9,6 +9,7 @@ from . import roster
 from .ledger import Ledger
 from .matrix import assignment_matrix, find_conflicts
 from .models import Level, Role
+from .people import people_of
 from .rules import Finding, secretary_findings, slot_findings, village_findings
 
 
@@ -67,7 +68,7 @@ def rule_findings(ledger: Ledger) -> list[Finding]:
     s, today = ledger.settings, ledger.today
     out: list[Finding] = []
     for v in ledger.villages():
-        out += village_findings(v, s, today)
+        out += village_findings(v, s, today, people_of(ledger, v.id))
     for row in assignment_matrix(ledger).rows:
         out += slot_findings(row.village, row.case, {r: (h.name if h else None) for r, h in row.slots.items()})
     for e in roster.roster(ledger):

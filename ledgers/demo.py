@@ -276,6 +276,7 @@ def township_records(today: date, township: str = "青石镇") -> Iterator[tuple
     villages[4].full_members, villages[4].org_type = 2, OrgType.BRANCH  # 乐平村: R1
     villages[6].org_term_start = add_months(today, -60) + timedelta(days=90)  # 柳溪村: R5 warning
     villages[9].collective_income = {y - 2: 0, y - 1: 0}  # 河西村: 空壳村
+    villages[16].org_term_start = add_months(today, -60) - timedelta(days=30)  # 马鞍村: 未按期换届 (S05)
     for v in villages:
         v.org_name = v.standard_org_name()
         yield "villages", v
@@ -376,6 +377,11 @@ def township_records(today: date, township: str = "青石镇") -> Iterator[tuple
             yield "assignments", Assignment(v.id, Role.TOWNSHIP_LEADER, town[n % 6].id, since)
         if vi != 10:  # 东风村: no paired unit → a gap
             yield "assignments", Assignment(v.id, Role.PAIRED_UNIT, units[n % len(units)].id, since)
+
+    # The villages' people, meetings, polls and ranking; a few show a situation to the 排查.
+    from .demo_people import SHOWN, village_people
+
+    yield from village_people(villages, today, shown=SHOWN)
 
 
 # Titles of the leaders who take a village (a county's 30, each township's five).

@@ -13,7 +13,7 @@ import gc
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -47,6 +47,10 @@ from .models import (
 from .rules import poll_problems
 from .settings_meta import settings_problems
 from .store import AuditEntry, Store
+from .people import COLLECTIONS as PEOPLE_COLLECTIONS
+from .people import LABELS as PEOPLE_LABELS
+from .screening import COLLECTIONS as SCREENING_COLLECTIONS
+from .screening import LABELS as SCREENING_LABELS
 from .text import clean_text
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -64,6 +68,8 @@ COLLECTIONS: dict[str, type] = {
     "cases": RectificationCase,
     "assignments": Assignment,
     "settings": Settings,
+    **PEOPLE_COLLECTIONS,  # the village's people (ledgers/people.py)
+    **SCREENING_COLLECTIONS,  # 拉网式排查: decisions, polls, rankings (ledgers/screening.py)
 }
 
 
@@ -546,9 +552,12 @@ class Ledger:
 
     def new_case(self, village_id: int, year: int | None = None, batch: str = "", *,
                  problem_summary: str = "", relapse_of: int | None = None,
-                 listed_on: date | None = None) -> RectificationCase:
+                 listed_on: date | None = None, situations: Sequence[str] = (),
+                 also: Iterable[tuple[str, Any]] = ()) -> RectificationCase:
         """List a village for screening (拟认定). ``listed_on``: the day it was listed, when the clerk
-        enters it later (every later date of the case is on or after it); today by default."""
+        enters it later (every later date of the case is on or after it); today by default.
+        ``situations``: proposed codes (a screening's); ``also``: records written in the same change
+        (the screening's decision), so one undo takes both back."""
         v = self.village(village_id)
         current = self.active_case(village_id)
         if current is not None:
@@ -565,9 +574,9 @@ class Ledger:
         if errors:
             raise ValidationErrors(errors)
         c = RectificationCase(village_id, year, clean_text(batch) or f"{year}年", problem_summary=clean_text(
-            problem_summary, multiline=True), relapse_of=relapse_of)
+            problem_summary, multiline=True), relapse_of=relapse_of, situations=list(situations))
         c.history.append(workflow.Transition(listed_on, None, CaseState.CANDIDATE, self.user, "列入拟认定名单"))
-        return self._save("cases", c, f"列入软弱涣散排查：{v.name}（{year}年）")
+        return self.commit(f"列入软弱涣散排查：{v.name}（{year}年）", [("cases", c), *also])[0]
 
     def save_case(self, c: RectificationCase) -> RectificationCase:
         """Save edits to a case's texts and lists; its state only changes through ``move_case``."""
@@ -832,7 +841,8 @@ class Ledger:
 
 COLLECTION_LABELS = {"villages": "村", "leaders": "领导", "units": "结对单位", "situations": "软弱涣散情形",
                      "cadres": "第一书记", "postings": "第一书记驻村记录", "cases": "整顿案卷",
-                     "assignments": "“四个一”包联记录", "settings": "设置"}
+                     "assignments": "“四个一”包联记录", "settings": "设置", **PEOPLE_LABELS,
+                     **SCREENING_LABELS}
 
 
 def decode_records(data: dict[str, Any], skip: list[RecordUnreadable] | None = None) -> dict[str, dict[int, Any]]:

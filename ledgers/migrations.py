@@ -95,4 +95,15 @@ def _day_before(iso: str) -> str:
     return day_before(date.fromisoformat(iso)).isoformat()
 
 
+def _village_people(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 → 3: the village's people (两委, vacancies, reserves, meetings, development), the
+    screening decisions, satisfaction polls and rankings get their own collections, empty. Nothing is invented from the registry's
+    counts: a village's ``reserve_cadres``, ``secretary_age`` and ``secretary_is_director`` stay as
+    they were and stand for people not on file ("unknown") until the office enters them by name."""
+    for table in ("committee", "vacancies", "reserves", "meetings", "recruits", "screenings", "polls", "rankings"):
+        data.setdefault(table, {})
+    return data
+
+
 MIGRATIONS[1] = _split_first_secretaries
+MIGRATIONS[2] = _village_people

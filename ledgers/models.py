@@ -560,6 +560,15 @@ class Settings:
     activity_fund_min_below_members: int = 30
     # R16
     min_reserve_cadres: int = 3
+    max_reserve_cadres: int = 5
+    # 拉网式排查 (issue 14): the thresholds of the situations the ledger's data can show
+    vacancy_months: int = 3  # S01: a post vacant longer than this
+    congresses_per_quarter: int = 1  # S04: 支部党员大会 each quarter
+    committee_meetings_per_month: int = 1  # S04: 支部委员会 each month
+    lectures_per_quarter: int = 1  # S04: 党课 each quarter
+    min_satisfaction_pct: int = 60  # S10: the latest poll below this
+    years_without_candidate: int = 2  # S11: no 发展对象 for this many years
+    last_places: int = 1  # S13: this many from the bottom of the year's ranking
     # R18
     pass_score: int = 70
     max_dissatisfied_pct: int = 50

@@ -10,6 +10,7 @@ from datetime import date
 
 from .dates import add_months
 from .errors import FieldError
+from .people import CHIEF_POSTS, DEPUTY_POSTS, VillagePeople
 from .models import (
     GRADE_ORDER,
     Acceptance,
@@ -57,8 +58,8 @@ def _wan(amount: int) -> str:
 # ---------------------------------------------------------------- R1–R5: the village organisation
 
 
-def org_findings(v: Village, s: Settings, today: date) -> list[Finding]:
-    """R1–R5 for one village Party organisation."""
+def org_findings(v: Village, s: Settings, today: date, people: VillagePeople | None = None) -> list[Finding]:
+    """R1–R5 for one village Party organisation (R4 from its branch committee when on file)."""
     out: list[Finding] = []
 
     def add(level: Level, rule: str, msg: str) -> None:
@@ -86,9 +87,13 @@ def org_findings(v: Village, s: Settings, today: date) -> list[Finding]:
         add(Level.WARNING, "R2", f"党员{members}名，不足{s.general_branch_members}名，一般不设党总支")
     if v.org_type == OrgType.COMMITTEE and members < s.committee_members:
         add(Level.WARNING, "R2", f"党员{members}名，不足{s.committee_members}名，一般不设党委")
-    # R4: seven or more full members elect a branch committee.
+    # R4: seven or more full members elect a branch committee of three to five.
     if full >= s.committee_needed_members and v.org_type in (OrgType.BRANCH, OrgType.JOINT_BRANCH):
-        add(Level.INFO, "R4", f"正式党员{full}名，应设立支部委员会（委员3至5名）")
+        seats = len(people.branch_committee) if people is not None else 0
+        if not seats:  # nobody on file: the registry cannot tell whether it exists
+            add(Level.INFO, "R4", f"正式党员{full}名，应设立支部委员会（委员3至5名）")
+        elif not 3 <= seats <= 5:
+            add(Level.WARNING, "R4", f"正式党员{full}名，支部委员会应有委员3至5名，现有{seats}名")
     # R5: five-year term of the village organisation.
     end = org_term_end(v, s)
     if end is not None:
@@ -173,17 +178,41 @@ def village_funds(v: Village, s: Settings) -> Funds:
     return Funds(office, party, activity)
 
 
-def reserve_findings(v: Village, s: Settings) -> list[Finding]:
-    """R16: three to five reserve cadres per village."""
-    if v.reserve_cadres < s.min_reserve_cadres:
-        return [Finding(Level.WARNING, "R16", v.name,
-                        f"后备干部{v.reserve_cadres}名，不足{s.min_reserve_cadres}名", "village", v.id)]
-    return []
+def reserve_findings(v: Village, s: Settings, people: VillagePeople | None = None) -> list[Finding]:
+    """R16: three to five reserve cadres per village; by name (when on file) also two for each 正职
+    (书记, 主任) and one for each 副职 the 两委 has (seed 001: 正职1:2, 副职1:1)."""
+    out: list[Finding] = []
+
+    def add(level: Level, msg: str) -> None:
+        out.append(Finding(level, "R16", v.name, msg, "village", v.id))
+
+    named = people.reserves if people is not None else ()
+    count = len(named) if named else v.reserve_cadres
+    if count < s.min_reserve_cadres:
+        add(Level.WARNING, f"后备干部{count}名，不足{s.min_reserve_cadres}名")
+    elif named and count > s.max_reserve_cadres:
+        add(Level.INFO, f"后备干部{count}名，多于{s.max_reserve_cadres}名")
+    if named and people is not None:
+        # Per person on the 两委: whoever holds a 正职 (书记, 主任; 一肩挑 is one person) needs two
+        # reserves for one of their posts, whoever holds a 副职 one.
+        short = []
+        for m in people.committee:
+            per = 2 if any(p in CHIEF_POSTS for p in m.posts) else 1 if any(p in DEPUTY_POSTS for p in m.posts) else 0
+            if not per:
+                continue
+            posts = [p for p in m.posts if p in CHIEF_POSTS + DEPUTY_POSTS]
+            have = sum(1 for r in named if r.post in posts)
+            if have < per:
+                short.append(f"{'兼'.join(p.value for p in posts)}应有{per}名，现有{have}名")
+        if short:
+            add(Level.WARNING, "后备干部未按正职1:2、副职1:1配备：" + "；".join(short))
+    return out
 
 
-def village_findings(v: Village, s: Settings, today: date) -> list[Finding]:
-    """Every village-level rule (R1–R5, R13, R14, R16)."""
-    return org_findings(v, s, today) + income_findings(v, s) + pay_findings(v, s) + reserve_findings(v, s)
+def village_findings(v: Village, s: Settings, today: date, people: VillagePeople | None = None) -> list[Finding]:
+    """Every village-level rule (R1–R5, R13, R14, R16); R4 and R16 from the people when on file."""
+    return (org_findings(v, s, today, people) + income_findings(v, s) + pay_findings(v, s)
+            + reserve_findings(v, s, people))
 
 
 # ---------------------------------------------------------------- R7: 四个一

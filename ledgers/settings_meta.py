@@ -37,7 +37,11 @@ RULE_LABELS: dict[str, str] = {
     "office_fund_community": "R15 社区办公经费（元）", "party_fund_village": "R15 村党建经费（元）",
     "party_fund_community": "R15 社区党建经费（元）", "activity_fund_per_member": "R15 党员活动经费（元/人）",
     "activity_fund_minimum": "R15 活动经费保底（元）", "activity_fund_min_below_members": "R15 保底适用党员数（少于）",
-    "min_reserve_cadres": "R16 后备干部最少人数", "pass_score": "R18 验收合格分数线",
+    "min_reserve_cadres": "R16 后备干部最少人数", "max_reserve_cadres": "R16 后备干部最多人数",
+    "vacancy_months": "S01 出缺超过（月）", "congresses_per_quarter": "S04 每季度支部党员大会（次）",
+    "committee_meetings_per_month": "S04 每月支部委员会（次）", "lectures_per_quarter": "S04 每季度党课（次）",
+    "min_satisfaction_pct": "S10 群众满意度不低于（%）", "years_without_candidate": "S11 连续无发展对象（年）",
+    "last_places": "S13 年度排名末位（名）", "pass_score": "R18 验收合格分数线",
     "max_dissatisfied_pct": "R18 不满意率上限（%）", "consolidation_months": "R19 巩固提升期（月）",
     "audit_keep_entries": "修改记录保留条数",
 }
@@ -47,9 +51,10 @@ TEXT_LABELS: dict[str, str] = {"circular_requirements": "下步工作要求（�
 POSITIVE = frozenset({
     "min_members_own_branch", "general_branch_members", "committee_members", "split_branch_over",
     "committee_needed_members", "org_term_years", "secretary_term_months", "absences_incompetent",
-    "pay_multiple", "pay_multiple_dual_role", "consolidation_months",
+    "pay_multiple", "pay_multiple_dual_role", "consolidation_months", "max_reserve_cadres", "vacancy_months",
+    "years_without_candidate",
 })
-PERCENT_OR_SCORE = frozenset({"pass_score", "max_dissatisfied_pct"})
+PERCENT_OR_SCORE = frozenset({"pass_score", "max_dissatisfied_pct", "min_satisfaction_pct"})
 # (smaller, larger): the first must not exceed the second.
 ORDERED = (
     ("term_urgent_days", "term_warn_days"),
@@ -57,6 +62,7 @@ ORDERED = (
     ("absences_max_basic", "absences_incompetent"),
     ("general_branch_members", "committee_members"),
     ("pay_multiple", "pay_multiple_dual_role"),
+    ("min_reserve_cadres", "max_reserve_cadres"),
 )
 
 

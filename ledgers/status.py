@@ -12,6 +12,7 @@ from . import roster
 from .assignments import Conflict, conflicts, planned_holder, serving_postings
 from .ledger import Holder, Ledger
 from .models import CaseState, IncomeTier, RectificationCase, Role, RosterEntry, Task, Village
+from .people import people_of
 from .rules import Finding, income_tier, secretary_findings, slot_findings, village_findings, village_funds
 from .validate import mask_phone
 
@@ -85,7 +86,7 @@ def village_status(ledger: Ledger, village_id: int) -> VillageStatus:
     planned = planned_holder(ledger, village_id) if not serving else None
     secretary = roster.entry(ledger, serving[-1]) if serving else (
         roster.posting_entry(ledger, planned.assignment_id) if planned else None)
-    findings = village_findings(v, s, today)
+    findings = village_findings(v, s, today, people_of(ledger, village_id))
     if case is not None and case.state != CaseState.CANDIDATE:
         findings += slot_findings(v, case, {r: (h.name if h else None) for r, h in slots.items()})
     if secretary is not None:

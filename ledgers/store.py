@@ -174,7 +174,9 @@ class Store:
     Records go in and come out as deep copies, so callers can never change stored data by accident.
     """
 
-    SCHEMA_VERSION: int = 2  # 2: first secretaries split into cadres and postings (ledgers/migrations.py)
+    # 2: first secretaries split into cadres and postings; 3: the village's people, screening
+    # decisions (ledgers/migrations.py)
+    SCHEMA_VERSION: int = 3
 
     path: Path
     read_only: bool

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from ledger_support import ID_FEMALE_1992, ID_MALE_1990, make_people
 from ledgers import assignments, roster
+from ledgers.store import Store
 from ledgers.check import check_ledger
 from ledgers.errors import LedgerError, TransitionRefused, ValidationErrors
 from ledgers.ledger import Ledger
@@ -284,7 +285,7 @@ def test_a_file_of_the_previous_release_opens_and_migrates(tmp_path: Path) -> No
             stored = {"期满待轮换": "在岗"}.get(row["status"], row["status"])
             assert e.posting.status.value == stored
         assert not [a for a in led.records("assignments") if a.role == Role.FIRST_SECRETARY]
-        assert led.audit(1)[0].summary == "账本格式升级：版本 1 → 2" and led.undo() is None
+        assert led.audit(1)[0].summary == f"账本格式升级：版本 1 → {Store.SCHEMA_VERSION}" and led.undo() is None
         assert check_ledger(led).integrity == []  # the old double listing is gone: the posting is the truth
         m = assignment_matrix(led)
         assert m.rows and all(r.slots[Role.FIRST_SECRETARY] is None or r.slots[Role.FIRST_SECRETARY].name in
@@ -294,7 +295,7 @@ def test_a_file_of_the_previous_release_opens_and_migrates(tmp_path: Path) -> No
         assert new is None or new.cadre.id == entries[-1].cadre.id
     backups = list(Path(str(path) + ".backups").glob("*pre-migration*"))
     assert backups and json.loads(backups[0].read_text(encoding="utf-8"))["_meta"]["1"]["schema"] == 1
-    assert json.loads(path.read_text(encoding="utf-8"))["_meta"]["1"]["schema"] == 2
+    assert json.loads(path.read_text(encoding="utf-8"))["_meta"]["1"]["schema"] == Store.SCHEMA_VERSION
 
 
 def test_migration_merges_rows_of_one_person_and_keeps_rows_without_a_village(tmp_path: Path) -> None:

@@ -80,3 +80,34 @@ def print_check(report: CheckReport) -> None:
     console.print(Text("规则检查：" + "，".join(f"{lvl.value}{n}项" for lvl, n in counts.items())))
     for f in report.findings:
         console.print(Text(f"  [{f.rule}] {f.subject}：{f.message}", style=LEVEL_STYLE[f.level]))
+
+
+def print_screening(rows: list, year: int, *, show_all: bool = False) -> None:
+    """``python main.py screen``: the villages whose data supports a situation, each with its evidence
+    and the threshold; then the decisions taken and what could not be judged."""
+    console = Console()
+    found = [r for r in rows if r.proposals]
+    console.print(Text(f"{year}年拉网式排查：{len(rows)}个村，{len(found)}个村有数据依据的情形", style="bold"))
+    for r in rows:
+        if not r.proposals and not show_all:
+            continue
+        head = Text(f"{r.village.name}（{r.village.township}）", style="bold")
+        head.append("  ")
+        if r.record is not None:
+            head.append_text(Text(f"已{r.record.decision.value}" if r.record.decision.value == "列入拟认定"
+                                  else f"不列入：{r.record.reason}", style="dim"))
+        elif r.open_case:
+            head.append("已有未结束的整顿案卷", style="dim")
+        console.print(head, soft_wrap=True)
+        if not r.proposals:
+            console.print(RichText("  未发现有数据依据的情形", style="dim"))
+        for p in r.proposals:
+            line = RichText("  ")
+            line.append(f"{p.code} ", style="bold red")
+            line.append_text(Text(p.evidence))
+            line.append_text(Text(f"（标准：{p.threshold}）", style="dim"))
+            console.print(line, soft_wrap=True)
+    for code, what in (("S04", "组织生活"), ("S11", "党员发展")):
+        n = sum(1 for r in rows if code in r.unknown)
+        if n:
+            console.print(Text(f"{n}个村没有{what}记录，无法判断{code}。", style="yellow"))
