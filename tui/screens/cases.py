@@ -63,6 +63,7 @@ class CasesScreen(FilteredSectionScreen):
         Command("cases-sort", "s", "cycle_sort", "排序", "选择按哪一列排序（也可点击列标题）"),
         Command("cases-reverse", "r", "reverse_sort", "倒序", "当前排序列升序/降序切换"),
         Command("cases-township", "x", "choose_township", "乡镇", "按乡镇筛选：输入乡镇名、全拼或首字母选择（县、市账本），选“全部乡镇”取消"),
+        Command("cases-screening", "p", "screening", "排查", "拉网式排查：按账本数据列出各村可能存在的情形，逐村列入拟认定或不列入"),
         Command("cases-batch-close", "c", "close_batch", "批次收尾", "输入年度，列出该年度批次中尚未销号或结束的案卷"),
         Command("cases-clear", "escape", "clear_filters", "清除筛选", "清除筛选栏和年度、批次、阶段、逾期筛选",
                 show=False),
@@ -204,6 +205,11 @@ class CasesScreen(FilteredSectionScreen):
         if had:
             self.refilter()
         self.table.focus()
+
+    def action_screening(self) -> None:
+        from .screening import ScreeningScreen
+
+        self.app.push_screen(ScreeningScreen(self.year))
 
     def action_cycle_year(self) -> None:
         self.year = _cycle(sorted({r.year for r in self.all_rows}, reverse=True), self.year)
