@@ -15,7 +15,7 @@ from .options import ExportOptions, find_village_id, parse_issue_date, parse_yea
 
 
 @click.command("export")
-@click.argument("kind", type=click.Choice([*KINDS, "xlsx"]), metavar="circular|matrix|roster|ledger|signoff|xlsx")
+@click.argument("kind", type=click.Choice([*KINDS, "xlsx"]), metavar="circular|matrix|roster|ledger|signoff|screening|xlsx")
 @click.option("--village", "village", help="村名（整顿推进表可选；验收销号表必填）")
 @click.option("--year", help="年度（批次），如 2026；all 为全部年度；默认今年")
 @click.option("--doc-number", type=int, help="发文字号的序号，如 12 → 青石发〔2026〕12号；不填则留空待填")
@@ -31,13 +31,21 @@ from .options import ExportOptions, find_village_id, parse_issue_date, parse_yea
               help="用此文本文件（UTF-8，一段一行）代替自动生成的正文")
 @click.option("--title", help="代替自动生成的标题")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="输出的 .docx 文件（xlsx：.xlsx 工作簿）")
+              help="输出的 .docx 文件（xlsx：.xlsx 工作簿；screening 以 .xlsx 结尾时输出排查结果工作表）")
 @click.pass_obj
 def export(obj: Any, kind: str, village: str | None, year: str | None, doc_number: int | None, issue: str | None,
            signer: str | None, unsealed: bool, to: str | None, cc: str | None, no_mask: bool, table_only: bool, all_secretaries: bool,
            body_file: Path | None, title: str | None, output: Path) -> None:
-    """生成公文（GB/T 9704-2012 格式的 Word 文档）：通报、“四个一”包联表、第一书记花名册、整顿推进表、验收销号表；
-    xlsx：全部台账导出为一个 Excel 工作簿（村情、整顿台账、整顿推进表、四个一包联表、第一书记花名册）。"""
+    """生成公文（GB/T 9704-2012 格式的 Word 文档）：通报、“四个一”包联表、第一书记花名册、整顿推进表、验收销号表、
+    拉网式排查结果表；xlsx：全部台账导出为一个 Excel 工作簿（村情、整顿台账、整顿推进表、四个一包联表、第一书记花名册、
+    两委班子、后备干部、组织生活、党员发展）。"""
+    if kind == "screening" and output.suffix.lower() == ".xlsx":
+        from .xlsx_out import screening_sheet, write_sheets
+
+        with obj.open(read_only=True) as ledger:
+            path = write_sheets([screening_sheet(ledger, parse_year(year, "--year") or None)], output)
+        click.echo(f"已导出：{path}")
+        return
     if kind == "xlsx":
         from .xlsx_out import write_ledger
 

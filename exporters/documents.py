@@ -51,6 +51,8 @@ KINDS: dict[str, DocumentKind] = {k.key: k for k in (
                  "每项整改任务的措施、责任人、时限和完成情况；可选一个村或全部"),
     DocumentKind("signoff", "验收销号表", "signoff", "required",
                  "一个村的验收、民主测评、乡镇党委和县委组织部意见、销号日期"),
+    DocumentKind("screening", "拉网式排查结果表", "screening_table", "none",
+                 "本年度各村数据提示的软弱涣散情形、经办人勾选的情形和排查结论，供党委会研究拟认定名单"),
 )}
 
 

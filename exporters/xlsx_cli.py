@@ -32,11 +32,12 @@ def describe(report: ImportReport) -> list[str]:
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice(list(KIND_NAMES)), help="表格类型（默认按表头识别）：村情、第一书记、整顿台账、四个一")
+@click.option("--kind", type=click.Choice(list(KIND_NAMES)), help="表格类型（默认按表头识别）：村情、第一书记、整顿台账、四个一、两委、后备干部、组织生活、党员发展")
 @click.option("--dry-run", is_flag=True, help="只检查并报告将新增、更新和未通过的行，不改动账本")
 @click.pass_obj
 def import_command(obj: Any, file: Path, kind: str | None, dry_run: bool) -> None:
-    """从 Excel（.xlsx/.xls）导入村情、第一书记花名册、整顿台账（整改任务）或“四个一”包联表。"""
+    """从 Excel（.xlsx/.xls）导入村情、第一书记花名册、整顿台账（整改任务）、“四个一”包联表，以及各村两委成员、
+    后备干部、组织生活（三会一课）和党员发展记录。"""
     from ledgers.importing import run_import
 
     from .xlsx_in import read_workbook

@@ -133,9 +133,78 @@ def roster_sheet(ledger: Ledger, *, mask: bool) -> Sheet:
                  {4: MONTH_FORMAT, 15: DATE_FORMAT, 16: DATE_FORMAT})
 
 
+def _village_cols(ledger: Ledger, village_id: int) -> list[str]:
+    v = ledger.village(village_id)
+    return [v.township, v.name]
+
+
+def _people(ledger: Ledger, collection: str) -> list[Any]:
+    """The records of ``collection`` in registry order (village, then as entered)."""
+    rank = ledger.village_rank()
+    return sorted(ledger.records(collection), key=lambda r: (rank.get(r.village_id, 0), r.id))
+
+
+def committee_sheet(ledger: Ledger) -> Sheet:
+    from ledgers.importing_people import COMMITTEE_COLUMNS
+
+    header = [c.label for c in COMMITTEE_COLUMNS]
+    rows = [[*_village_cols(ledger, m.village_id), m.name, "、".join(p.value for p in m.posts),
+             m.gender.value if m.gender else "", m.birth, m.education, m.term_start, m.term_end, m.note]
+            for m in _people(ledger, "committee")]
+    return Sheet("两委班子", f"{ledger.settings.township}村“两委”班子成员", header, rows,
+                 {5: MONTH_FORMAT, 7: DATE_FORMAT, 8: DATE_FORMAT})
+
+
+def reserve_sheet(ledger: Ledger) -> Sheet:
+    from ledgers.importing_people import RESERVE_COLUMNS
+
+    header = [c.label for c in RESERVE_COLUMNS]
+    year = ledger.today.year
+    rows = []
+    for r in _people(ledger, "reserves"):
+        done = r.years.get(year)
+        items = ["是" if done.training else "否", "是" if done.shadowing else "否",
+                 "是" if done.meeting_chaired else "否", done.households] if done else ["", "", "", None]
+        rows.append([*_village_cols(ledger, r.village_id), r.name, r.post.value, r.gender.value if r.gender else "",
+                     r.birth, r.education, year if done else None, *items, r.note])
+    return Sheet("后备干部", f"{ledger.settings.township}村级后备干部（{year}年“三定四个一”）", header, rows,
+                 {5: MONTH_FORMAT})
+
+
+def meeting_sheet(ledger: Ledger) -> Sheet:
+    from ledgers.importing_people import MEETING_COLUMNS
+
+    header = [c.label for c in MEETING_COLUMNS]
+    rows = [[*_village_cols(ledger, m.village_id), m.kind.value, m.day, m.attendance, m.note]
+            for m in _people(ledger, "meetings")]
+    return Sheet("组织生活", f"{ledger.settings.township}村党组织组织生活记录", header, rows, {3: DATE_FORMAT})
+
+
+def recruit_sheet(ledger: Ledger) -> Sheet:
+    from ledgers.importing_people import RECRUIT_COLUMNS
+    from ledgers.people import RecruitStage
+
+    header = [c.label for c in RECRUIT_COLUMNS]
+    rows = [[*_village_cols(ledger, r.village_id), r.name, *[r.stages.get(s) for s in RecruitStage], r.note]
+            for r in _people(ledger, "recruits")]
+    return Sheet("党员发展", f"{ledger.settings.township}党员发展情况", header, rows,
+                 {3 + n: DATE_FORMAT for n in range(len(RecruitStage))})
+
+
+def screening_sheet(ledger: Ledger, year: int | None = None) -> Sheet:
+    """The year's 拉网式排查 result for the 党委 meeting: every village, what its data shows, what the
+    clerk ticked, the decision (not read back by the importer: the decisions are taken in the app)."""
+    from exporters.screening_table import SCREENING_HEADER, screening_rows
+
+    year = year or ledger.today.year
+    return Sheet("排查结果", f"{ledger.settings.township}{year}年软弱涣散村党组织拉网式排查结果", list(SCREENING_HEADER),
+                 [[int(r[0]), *r[1:]] for r in screening_rows(ledger, year)], {})
+
+
 def ledger_sheets(ledger: Ledger, *, mask: bool = True) -> list[Sheet]:
     return [village_sheet(ledger), case_sheet(ledger), task_sheet(ledger), matrix_sheet(ledger),
-            roster_sheet(ledger, mask=mask)]
+            roster_sheet(ledger, mask=mask), committee_sheet(ledger), reserve_sheet(ledger), meeting_sheet(ledger),
+            recruit_sheet(ledger)]
 
 
 # ---------------------------------------------------------------- writing

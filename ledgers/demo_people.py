@@ -28,7 +28,9 @@ def _person(rng: random.Random) -> str:
 
 
 def _birth(rng: random.Random, today: date, age: int) -> date:
-    return today - timedelta(days=365 * age + rng.randrange(0, 360))
+    """出生年月: the first of the month, as rosters keep it."""
+    day = today - timedelta(days=365 * age + rng.randrange(0, 360))
+    return day.replace(day=1)
 
 
 def _quarter_days(year: int, today: date, month_in_quarter: int) -> list[date]:

@@ -303,11 +303,10 @@ def run_import(ledger: Ledger, sheets: Sequence[RawSheet], kind: str | None = No
             elif any(cell_text(c) for r in sheet.grid for c in r):
                 report.unreadable.append(sheet.name)
     if not plan:
-        what = KIND_NAMES[kind] if kind else "村情、第一书记花名册、整顿台账或“四个一”包联表"
+        what = KIND_NAMES[kind] if kind else "村情、第一书记花名册、整顿台账、“四个一”包联表或两委、后备干部、组织生活、党员发展"
         raise LedgerError(f"没有找到{what}的表头（应有“村名”“姓名”等列），请检查文件或用 --kind 指定表格类型。")
     # The registry first, then the people, then what refers to both.
-    order = {"villages": 0, "secretaries": 1, "cases": 2, "matrix": 3}
-    plan.sort(key=lambda p: order[p[0]])
+    plan.sort(key=lambda p: ORDER[p[0]])
     total = sum(len(t.rows) for _, t, _ in plan)
     done = 0
     name = source.replace("\\", "/").rsplit("/", 1)[-1] or "Excel"
@@ -854,3 +853,19 @@ def unit_level(led: Ledger, name: str) -> UnitLevel:
 HANDLERS: dict[str, Callable[[_Context, SheetRow], tuple[str, str]]] = {
     "villages": _village_row, "secretaries": _secretary_row, "cases": _case_row, "matrix": _matrix_row,
 }
+ORDER = {"villages": 0, "secretaries": 1, "cases": 2, "matrix": 3}
+
+
+def _register_people_sheets() -> None:
+    """The village's people (ledgers/importing_people.py): their kinds, columns, handlers, order."""
+    from . import importing_people as ip
+
+    for kind, (name, columns, required, handler, order) in ip.SHEET_KINDS.items():
+        KIND_NAMES[kind] = name
+        KINDS[kind] = (columns, required)
+        HANDLERS[kind] = handler
+        ORDER[kind] = order
+    EXCLUDES["villages"] = (*EXCLUDES["villages"], *ip.EXCLUDES)
+
+
+_register_people_sheets()

@@ -14,7 +14,6 @@ the ledger (indexed per village, kept until the collection changes) and write th
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -330,12 +329,3 @@ def delete(ledger: Ledger, collection: str, record_id: int) -> None:
     if collection not in COLLECTIONS:
         raise KeyError(collection)
     ledger.commit(f"删除{LABELS[collection]}（编号{record_id}）", deletes=[(collection, record_id)])
-
-
-def bulk(records: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    """``(collection, record)`` pairs for ``Ledger.bulk_load`` (the demo), checked to be ours."""
-    out = list(records)
-    for collection, _r in out:
-        if collection not in COLLECTIONS:
-            raise KeyError(collection)
-    return out

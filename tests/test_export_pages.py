@@ -49,6 +49,7 @@ def cases(ledger):
         "ledger": ExportOptions(doc_number=5),
         "ledger-one": ExportOptions(doc_number=6, village_id=village(ledger, "曾家村")),
         "signoff": ExportOptions(doc_number=7, village_id=village(ledger, "石桥村"), signer="李明"),
+        "screening": ExportOptions(doc_number=9),
     }
 
 
@@ -135,7 +136,7 @@ def test_a_cover_lines_short_of_room_is_tightened_with_the_rest_of_its_page(writ
 
 
 @pytest.mark.skipif(bool(MISSING), reason=f"LibreOffice/poppler or the fonts are missing: {MISSING}")
-@pytest.mark.parametrize("name", ["matrix", "roster", "ledger", "ledger-one"])
+@pytest.mark.parametrize("name", ["matrix", "roster", "ledger", "ledger-one", "screening"])
 def test_rendered_cover_keeps_its_signature_on_page_one(written, tmp_path, name):
     pdf = render_pdf(written[name], tmp_path)
     first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-raw", str(pdf), "-"], capture_output=True,

@@ -329,7 +329,8 @@ def test_dates_and_numbers() -> None:
 def test_export_workbook(demo_ledger: Ledger, tmp_path: Path) -> None:
     path = write_ledger(demo_ledger, tmp_path / "台账.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["村情", "整顿台账", "整顿推进表", "四个一包联表", "第一书记花名册"]
+    assert wb.sheetnames == ["村情", "整顿台账", "整顿推进表", "四个一包联表", "第一书记花名册", "两委班子", "后备干部",
+                             "组织生活", "党员发展"]
     ws = wb["第一书记花名册"]
     assert ws["A1"].value == "青石镇第一书记花名册" and ws.freeze_panes == "D3"
     header = [c.value for c in ws[2]]
@@ -382,6 +383,15 @@ def test_round_trip_into_a_fresh_ledger(demo_ledger: Ledger, tmp_path: Path) -> 
                                       [[t.problem, t.measure, t.owner, to_dict(t.deadline)] for t in c.tasks]],
                                      ensure_ascii=False) for c in led.cases() if c.active)
         assert tasks(fresh) == tasks(demo_ledger)
+
+        def village_people(led):  # issue 14: the 两委, reserves, meetings and development come back too
+            out = {}
+            for collection in ("committee", "reserves", "meetings", "recruits"):
+                out[collection] = sorted(json.dumps([led.village_name(r.village_id), to_dict(r) | {"id": 0, "village_id": 0}],
+                                                    ensure_ascii=False) for r in led.records(collection))
+            return out
+        ours, theirs = village_people(demo_ledger), village_people(fresh)
+        assert all(ours[c] for c in ours) and theirs == ours
         # … and into the same ledger again: nothing changes.
         before = fresh.store.path.read_bytes()
         assert run(path, fresh).changed is False and fresh.store.path.read_bytes() == before

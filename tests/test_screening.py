@@ -314,3 +314,69 @@ def test_cli_screen_prints_and_writes_json(tmp_path: Path) -> None:
     first = data["proposals"][0]
     assert set(first) == {"village", "township", "code", "evidence", "threshold"}
     assert {p["code"] for p in data["proposals"]} >= {"S01", "S04", "S05", "S10", "S11", "S12", "S13"}
+
+
+# ---------------------------------------------------------------- the result table (.docx, .xlsx) and people sheets
+
+
+def test_screening_result_table_in_word_and_excel(tmp_path: Path) -> None:
+    import docx
+    import openpyxl
+
+    from exporters import documents
+    from exporters.options import ExportOptions
+    from exporters.xlsx_out import screening_sheet, write_sheets
+
+    with Ledger.open(tmp_path / "d.json", today=TODAY) as led:
+        load_demo(led, "township")
+        jinsha = led.find_village("金沙村").id
+        screening.dismiss(led, jinsha, 2026, "已核实：今年新确定发展对象1名")
+        baiyun = led.find_village("白云村").id
+        screening.list_village(led, baiyun, 2026, ["S04"], {"S09": Clue("信访", "来信3件")})
+        path = documents.write(led, "screening", ExportOptions(doc_number=9), tmp_path / "排查.docx")
+        book = write_sheets([screening_sheet(led, 2026)], tmp_path / "排查.xlsx")
+    d = docx.Document(str(path))
+    # (a cell's text is set a line a paragraph: joined again here)
+    rows = {r.cells[2].text.replace("\n", ""): [c.text.replace("\n", "") for c in r.cells]
+            for t in d.tables for r in t.rows if r.cells[0].text.isdigit()}
+    assert len(rows) == 25  # every village, in the registry's order
+    assert rows["白云村"][6] == "列入拟认定" and "S09（信访：来信3件）" in rows["白云村"][5] and "S04" in rows["白云村"][3]
+    assert rows["金沙村"][6] == "不列入" and "发展对象" in rows["金沙村"][7]
+    assert rows["马鞍村"][3] == "S05" and rows["马鞍村"][6] == "待党委研究"
+    assert rows["河东村"][6] == "已在整顿中"
+    ws = openpyxl.load_workbook(book)["排查结果"]
+    assert ws["A1"].value == "青石镇2026年软弱涣散村党组织拉网式排查结果"
+    sheet = {r[2]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert sheet["白云村"][6] == "列入拟认定" and sheet["金沙村"][6] == "不列入" and len(sheet) == 25
+
+
+def test_people_sheets_import_with_problems_at_their_cells(tmp_path: Path) -> None:
+    import openpyxl
+
+    from exporters.xlsx_in import read_workbook
+    from ledgers.importing import run_import
+
+    book = tmp_path / "两委.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "两委"
+    ws.append(["村（社区）名称", "姓名", "现任职务", "性别", "出生年月"])
+    ws.append(["青山村", "王明", "党支部书记、村委会主任", "男", "1976.05"])
+    ws.append(["青山村", "李强", "会计", "男", "1980-02"])  # not a 两委 post
+    ws.append(["白云村", "赵敏", "支委", "女", "1988年3月"])  # no such village
+    meetings = wb.create_sheet("三会一课")
+    meetings.append(["村名", "类型", "召开日期", "到会人数"])
+    meetings.append(["青山村", "党员大会", "2026-04-12", 10])
+    meetings.append(["青山村", "党课", "2026-02-30", 9])  # no such day
+    wb.save(book)
+    with Ledger.open(tmp_path / "l.json", today=TODAY) as led:
+        village(led)
+        report = run_import(led, read_workbook(book), source=str(book))
+        assert [s.kind for s in report.sheets] == ["committee", "meetings"]
+        reasons = [r.reason for s in report.sheets for r in s.rejected]
+        assert any("“现任职务”" in r and "会计" in r for r in reasons)
+        assert any("白云村" in r for r in reasons)
+        assert any("“召开日期”" in r for r in reasons)
+        m = led.records("committee")
+        assert len(m) == 1 and m[0].dual_role and m[0].birth == date(1976, 5, 1)
+        assert [x.kind for x in led.records("meetings")] == [MeetingKind.CONGRESS]

@@ -53,7 +53,8 @@ class XlsxExportScreen(ModalScreen["Path | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(id="xlsx-dialog", classes="dialog"):
             yield Static(Content("导出 Excel 工作簿"), classes="dialog-title")
-            yield Static(Content("全部台账导出为一个工作簿：村情、整顿台账、整顿推进表、四个一包联表、第一书记花名册。"
+            yield Static(Content("全部台账导出为一个工作簿：村情、整顿台账、整顿推进表、四个一包联表、第一书记花名册、"
+                                 "两委班子、后备干部、组织生活、党员发展。"
                                  "可用“从 Excel 导入”再读回。"))
             with Horizontal(classes="xlsx-row"):
                 yield Static("保存为", classes="xlsx-label")
