@@ -105,9 +105,19 @@ def _post(text: str, label: str) -> Post:
     raise FieldError(label, f"“{text}”不是两委职务（书记、副书记、支委委员、主任、副主任、村委委员）")
 
 
+# A post's words, to read "书记主任" or "支部书记兼村委会主任" as two posts.
+_POST_WORDS = re.compile(r"副书记|书记|支委委员|支部委员|支委|副主任|主任|村委会委员|村委委员|委员")
+
+
 def _posts(v: Any, label: str) -> list[Post]:
-    parts = [p for p in re.split(r"[、,，;；/\s兼]+", cell_text(v)) if p]
-    return list(dict.fromkeys(_post(p, label) for p in parts))
+    out: list[Post] = []
+    for part in (p for p in re.split(r"[、,，;；/\s兼]+", cell_text(v)) if p):
+        words = _POST_WORDS.findall(part)
+        if len(words) > 1 and "".join(words) == re.sub(r"党支部|党总支|村委会|村", "", part):
+            out += [_post(w, label) for w in words]
+        else:
+            out.append(_post(part, label))
+    return list(dict.fromkeys(out))
 
 
 def _gender(v: Any, label: str) -> Gender:

@@ -216,10 +216,14 @@ def age(birth: date | None, today: date) -> int | None:
 
 
 def secretary_age(ledger: Ledger, village_id: int, today: date) -> int | None:
-    """From the secretary's birth date when the 两委 is on file, else the registry's number."""
-    sec = people_of(ledger, village_id).secretary
+    """From the secretary's birth date when the 两委 is on file (None while the post is vacant), else
+    the registry's number."""
+    p = people_of(ledger, village_id)
+    sec = p.secretary
     if sec is not None and sec.birth is not None:
         return age(sec.birth, today)
+    if sec is None and any(v.post == Post.SECRETARY for v in p.open_vacancies(today)):
+        return None
     return ledger.village(village_id).secretary_age
 
 
@@ -323,9 +327,3 @@ def save_recruit(ledger: Ledger, r: Recruit) -> Recruit:
         raise ValidationErrors(errors)
     return ledger.commit(f"{'修改' if r.id else '新增'}党员发展：{ledger.village_name(r.village_id)} {r.name}",
                          [("recruits", r)])[0]
-
-
-def delete(ledger: Ledger, collection: str, record_id: int) -> None:
-    if collection not in COLLECTIONS:
-        raise KeyError(collection)
-    ledger.commit(f"删除{LABELS[collection]}（编号{record_id}）", deletes=[(collection, record_id)])

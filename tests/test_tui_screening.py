@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ledgers import screening
 from ledgers.models import CaseState
-from tests.tui_support import SIZE, TODAY, demo_db, open_section, settle, static_text
+from tests.tui_support import SIZE, TODAY, choose, demo_db, open_section, settle, static_text
 from tui.app import make_app
 
 
@@ -48,7 +48,7 @@ async def test_screen_the_demo_year_list_one_and_dismiss_another(tmp_path: Path)
         await pilot.pause()
         assert type(app.screen).__name__ == "ListFormScreen"
         assert "线索来源" in static_text(app, "#form-message") or app.screen.query(".form-error")
-        app.screen.query_one("#field-source").value = "信访"
+        await choose(pilot, "source", "信访")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert type(app.screen).__name__ == "ScreeningScreen"

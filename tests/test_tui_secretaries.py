@@ -13,8 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, Static
-from textual.widgets._select import SelectOverlay
+from textual.widgets import Input, Static
 
 from ledgers import roster
 from ledgers.check import check_ledger
@@ -22,7 +21,8 @@ from ledgers.ledger import Ledger
 from ledgers.models import Gender, Grade, RecallReason, Role, RosterEntry, SecretaryStatus
 from ledgers.validate import mask_id, random_id_number
 from ledgers.workflow import PostingInput
-from tests.tui_support import SIZE, TODAY, demo_db, notifications, open_section, retype, settle, static_text, table_rows
+from tests.tui_support import (SIZE, TODAY, choose, demo_db, notifications, open_section, retype, settle, static_text,
+                                table_rows)
 from tui.app import make_app
 from tui.modals.posting_action import PostingActionChoiceScreen
 from tui.screens.posting_detail import PostingDetailScreen
@@ -88,27 +88,6 @@ async def filter_to(pilot: Pilot, text: str) -> None:
     assert pilot.app.focused is field
     await pilot.press("home", "ctrl+k", *text, "enter")
     await settle(pilot)
-
-
-async def choose(pilot: Pilot, field: str, value: str) -> None:
-    """Open a form's Select with Enter, move with ↓ to ``value``, Enter."""
-    select = pilot.app.screen.query_one(f"#field-{field}", Select)
-    select.focus()
-    await pilot.pause()
-    await pilot.press("enter")
-    await pilot.pause()
-    overlay = select.query_one(SelectOverlay)
-    for _ in range(30):
-        option = overlay.highlighted_option
-        if option is not None and getattr(option.prompt, "plain", str(option.prompt)) == value:
-            break
-        await pilot.press("down")
-        await pilot.pause()
-    else:
-        raise AssertionError(f"{value} not offered in {field}")
-    await pilot.press("enter")
-    await pilot.pause()
-    assert select.value == value
 
 
 async def start_action(pilot: Pilot, to: SecretaryStatus) -> None:

@@ -10,7 +10,8 @@ from rich.console import Console
 from textual.app import App
 from textual.content import Content
 from textual.pilot import Pilot
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, OptionList, Select
+from textual.widgets._select import SelectOverlay
 from textual.worker import WorkerCancelled
 
 from ledgers.demo import load_demo
@@ -98,3 +99,24 @@ async def open_section(pilot: Pilot, key: str, screen: str | None = None) -> Non
     await settle(pilot)
     if screen is not None:
         assert type(pilot.app.screen).__name__ == screen
+
+
+async def choose(pilot: Pilot, field: str, value: str) -> None:
+    """Open a form's Select with Enter, move with ↓ to ``value``, Enter."""
+    select = pilot.app.screen.query_one(f"#field-{field}", Select)
+    select.focus()
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    overlay = select.query_one(SelectOverlay)
+    for _ in range(30):
+        option = overlay.highlighted_option
+        if option is not None and getattr(option.prompt, "plain", str(option.prompt)) == value:
+            break
+        await pilot.press("down")
+        await pilot.pause()
+    else:
+        raise AssertionError(f"{value} not offered in {field}")
+    await pilot.press("enter")
+    await pilot.pause()
+    assert select.value == value

@@ -176,6 +176,8 @@ class VillageDetailScreen(CommandScreen):
         Command("detail-edit", "e", "edit_village", "修改", "修改该村的村情信息"),
         Command("detail-open-case", "c", "open_case", "整顿案卷", "打开该村进行中的整顿案卷（任务、验收、阶段转换）"),
         Command("detail-new-case", "n", "new_case", "列入整顿", "把该村列入软弱涣散排查（新建整顿案卷）"),
+        Command("detail-people", "m", "people", "班子与组织生活",
+                "该村的两委班子、出缺、后备干部、组织生活、党员发展、满意度测评和年度排名：新增、修改、删除"),
         Command("detail-back", "escape", "back", "返回", "返回上一界面"),
     )
     # Below 100 columns the two panel columns stack: half of 80 cells folds every line.
@@ -278,6 +280,11 @@ class VillageDetailScreen(CommandScreen):
             self.ledger_app.new_case_for_village(self.village_id)
         except LedgerError as err:
             self.notify(str(err), severity="error", markup=False)
+
+    def action_people(self) -> None:
+        from .village_people import VillagePeopleScreen
+
+        self.app.push_screen(VillagePeopleScreen(self.village_id))
 
     def action_back(self) -> None:
         self.app.pop_screen()
