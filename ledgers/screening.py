@@ -116,6 +116,7 @@ class VillageScreening:
     unknown: tuple[str, ...]  # codes that cannot be judged for want of records
     record: ScreeningRecord | None
     open_case: bool  # already has a case not ended (listing again is refused)
+    earlier: ScreeningRecord | None = None  # the latest decision of an earlier year (it was considered)
 
 
 def screening_day(year: int, today: date) -> date:
@@ -238,6 +239,10 @@ def screen(ledger: Ledger, year: int | None = None, *, village_ids: set[int] | N
         polls.setdefault(p.village_id, []).append(p)
     ranks = {r.village_id: r for r in ledger.records("rankings") if r.year == year}
     records = {r.village_id: r for r in ledger.records("screenings") if r.year == year}
+    earlier: dict[int, ScreeningRecord] = {}
+    for r in sorted(ledger.records("screenings"), key=lambda r: r.year):
+        if r.year < year:
+            earlier[r.village_id] = r
     active = {c.village_id for c in ledger.records("cases") if c.active}
     out = []
     for v in ledger.villages():
@@ -256,7 +261,7 @@ def screen(ledger: Ledger, year: int | None = None, *, village_ids: set[int] | N
             found += [(code, evidence, threshold) for evidence, threshold in result]
         proposals = tuple(Proposal(v.id, v.name, v.township, code, evidence, threshold)
                           for code, evidence, threshold in found)
-        out.append(VillageScreening(v, proposals, tuple(unknown), records.get(v.id), v.id in active))
+        out.append(VillageScreening(v, proposals, tuple(unknown), records.get(v.id), v.id in active, earlier.get(v.id)))
     return out
 
 

@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import roster
+from . import people, roster
 from .codec import clone
 from .ledger import Ledger
 from .matrix import AssignmentMatrix, assignment_matrix
@@ -58,6 +58,19 @@ class Dashboard:
         return list(seen)
 
 
+def secretary_of(ledger: Ledger, v: Village, today: date) -> tuple[bool, int | None] | None:
+    """(一肩挑, age) of the village's Party secretary, or None when it has none (vacant)."""
+    p = people.people_of(ledger, v.id)
+    if p.committee:
+        sec = p.secretary
+        if sec is None:
+            return None
+        return sec.dual_role, people.age(sec.birth, today) if sec.birth else v.secretary_age
+    if not v.secretary_name:
+        return None
+    return v.secretary_is_director, v.secretary_age
+
+
 def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
     """Figures for the whole ledger, or for the cases of one year (batch)."""
     today = ledger.today
@@ -84,8 +97,11 @@ def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
     terms.sort(key=lambda t: t.days)
     villages: list[Village] = ledger.records("villages")
     tiers = Counter(income_tier(v.income(), s) for v in villages)
-    with_secretary = [v for v in villages if v.secretary_name]
-    ages = [v.secretary_age for v in with_secretary if v.secretary_age]
+    # The secretaries: from the 两委 where it is on file (age from the birth date, 一肩挑 from the posts
+    # held), else the registry's figures (issue 14: people, not numbers that go stale).
+    secretaries = [secretary_of(ledger, v, today) for v in villages]
+    with_secretary = [x for x in secretaries if x is not None]
+    ages = [age for _dual, age in with_secretary if age]
     return Dashboard(
         today=today,
         villages=len(villages),
@@ -96,7 +112,7 @@ def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
         terms_ending=terms,
         todos=roster.todos(ledger),
         tiers={t: tiers.get(t, 0) for t in IncomeTier},
-        dual_role_ratio=(sum(v.secretary_is_director for v in with_secretary) / len(with_secretary)
+        dual_role_ratio=(sum(dual for dual, _age in with_secretary) / len(with_secretary)
                          if with_secretary else None),
         secretary_avg_age=sum(ages) / len(ages) if ages else None,
         years=sorted({c.year for c in all_cases}),

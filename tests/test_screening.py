@@ -380,3 +380,20 @@ def test_people_sheets_import_with_problems_at_their_cells(tmp_path: Path) -> No
         m = led.records("committee")
         assert len(m) == 1 and m[0].dual_role and m[0].birth == date(1976, 5, 1)
         assert [x.kind for x in led.records("meetings")] == [MeetingKind.CONGRESS]
+
+
+def test_next_year_s_screening_shows_last_year_s_decision(ledger) -> None:
+    v = village(ledger)
+    screening.dismiss(ledger, v.id, 2025, "问题已整改")
+    row = screening.screen(ledger, 2026, village_ids={v.id})[0]
+    assert row.record is None and row.earlier is not None and row.earlier.reason == "问题已整改"
+
+
+def test_dashboard_secretaries_come_from_the_committee_when_on_file(ledger) -> None:
+    from ledgers.stats import dashboard
+
+    v = village(ledger)  # registry: 50 years old, not 一肩挑
+    assert dashboard(ledger).secretary_avg_age == 50 and dashboard(ledger).dual_role_ratio == 0
+    people.save_member(ledger, CommitteeMember(v.id, "王明", [Post.SECRETARY, Post.DIRECTOR], birth=date(1980, 1, 1)))
+    d = dashboard(ledger)
+    assert d.secretary_avg_age == 46 and d.dual_role_ratio == 1

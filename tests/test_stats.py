@@ -245,10 +245,13 @@ def test_dashboard_villages(demo_ledger: Ledger, data: dict) -> None:
         tiers[income_tier(income[max(income, key=int)] if income else None, s)] += 1
     assert db.tiers == {t: tiers.get(t, 0) for t in IncomeTier}
     assert sum(db.tiers.values()) == 25 and db.tiers[IncomeTier.SHELL] >= 1
-    with_secretary = [v for v in data["villages"] if v["secretary_name"]]
-    assert db.dual_role_ratio == pytest.approx(
-        sum(v["secretary_is_director"] for v in with_secretary) / len(with_secretary))
-    ages = [v["secretary_age"] for v in with_secretary if v["secretary_age"]]
+    # The demo keeps every village's 两委 (issue 14): the secretary is the member holding 书记 (河东村's
+    # post is vacant), 一肩挑 when they also hold 主任, the age from the birth date.
+    secretaries = [m for m in data["committee"] if "书记" in m["posts"]]
+    assert len(secretaries) == 24
+    assert db.dual_role_ratio == pytest.approx(sum("主任" in m["posts"] for m in secretaries) / len(secretaries))
+    births = [date.fromisoformat(m["birth"]) for m in secretaries]
+    ages = [TODAY.year - b.year - ((TODAY.month, TODAY.day) < (b.month, b.day)) for b in births]
     assert db.secretary_avg_age == pytest.approx(sum(ages) / len(ages))
 
 

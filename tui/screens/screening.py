@@ -165,6 +165,10 @@ class ScreeningScreen(CommandScreen):
                          + (f"，理由：{r.record.reason}" if r.record.reason else ""))
         elif r.open_case:
             lines.append("已有未结束的整顿案卷：不能再次列入")
+        if r.earlier is not None:
+            e = r.earlier
+            lines.append(f"{e.year}年排查：{e.decision.value}" + (f"，理由：{e.reason}" if e.reason else "")
+                         + (f"（{'、'.join(e.codes)}）" if e.codes else ""))
         detail.update(Content("\n".join(lines)))
 
     # ------------------------------------------------------------ decisions
