@@ -149,6 +149,23 @@ def _need(values: dict[str, Any], key: str, label: str) -> Any:
     return values[key]
 
 
+def _merged(old: Any, fresh: Any, values: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    """The record to save: a copy of ``old`` (or ``fresh``) with the row's values for ``keys``."""
+    obj = clone(old) if old is not None else fresh
+    for k in keys:
+        if values.get(k) is not None:
+            setattr(obj, k, values[k])
+    return obj
+
+
+def _write(ctx: Any, old: Any, obj: Any, save: Callable[[Any, Any], Any], what: str, vid: int) -> tuple[str, str]:
+    """Save ``obj`` unless it is ``old`` unchanged; the importer's (action, what)."""
+    if old is not None and obj == old:
+        return "unchanged", what
+    save(ctx.ledger, obj)
+    return ("update" if old is not None else "add"), f"{ctx.ledger.village_name(vid)} {what}"
+
+
 def committee_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
     values, vid = _values(ctx, row, COMMITTEE_COLUMNS, {
         "name": lambda v, l: cell_name(v), "posts": _posts, "gender": _gender, "birth": cell_month,
@@ -158,14 +175,9 @@ def committee_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
     _need(values, "posts", "职务")
     ctx.once(("committee", vid, name), row, "名两委成员（同一村、同一姓名）")
     old = next((m for m in people_of(ctx.ledger, vid).committee if m.name == name), None)
-    m = clone(old) if old is not None else CommitteeMember(vid, name)
-    for k in ("posts", "gender", "birth", "education", "term_start", "term_end", "note"):
-        if k in values:
-            setattr(m, k, values[k])
-    if old is not None and m == old:
-        return "unchanged", name
-    save_member(ctx.ledger, m)
-    return ("update" if old else "add"), f"{ctx.ledger.village_name(vid)} {name}"
+    m = _merged(old, CommitteeMember(vid, name), values,
+                ("posts", "gender", "birth", "education", "term_start", "term_end", "note"))
+    return _write(ctx, old, m, save_member, name, vid)
 
 
 def reserve_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
@@ -178,10 +190,7 @@ def reserve_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
     name = _need(values, "name", "姓名")
     ctx.once(("reserves", vid, name), row, "名后备干部（同一村、同一姓名）")
     old = next((r for r in people_of(ctx.ledger, vid).reserves if r.name == name), None)
-    r = clone(old) if old is not None else ReserveCadre(vid, name)
-    for k in ("post", "gender", "birth", "education", "note"):
-        if k in values:
-            setattr(r, k, values[k])
+    r = _merged(old, ReserveCadre(vid, name), values, ("post", "gender", "birth", "education", "note"))
     items = [k for k in ("training", "shadowing", "meeting_chaired", "households") if k in values]
     if items:
         year = values.get("year") or ctx.ledger.today.year
@@ -189,10 +198,7 @@ def reserve_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
         for k in items:
             setattr(done, k, values[k] if values[k] is not None else getattr(done, k))
         r.years = {**r.years, year: done}
-    if old is not None and r == old:
-        return "unchanged", name
-    save_reserve(ctx.ledger, r)
-    return ("update" if old else "add"), f"{ctx.ledger.village_name(vid)} {name}"
+    return _write(ctx, old, r, save_reserve, name, vid)
 
 
 def meeting_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
@@ -203,14 +209,8 @@ def meeting_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
     day: date = _need(values, "day", "日期")
     ctx.once(("meetings", vid, kind, day), row, "次组织生活（同一村、同一类型、同一天）")
     old = next((m for m in people_of(ctx.ledger, vid).meetings if m.kind == kind and m.day == day), None)
-    m = clone(old) if old is not None else OrgMeeting(vid, kind, day)
-    for k in ("attendance", "note"):
-        if values.get(k) is not None:
-            setattr(m, k, values[k])
-    if old is not None and m == old:
-        return "unchanged", f"{day.isoformat()} {kind.value}"
-    save_meeting(ctx.ledger, m)
-    return ("update" if old else "add"), f"{ctx.ledger.village_name(vid)} {day.isoformat()} {kind.value}"
+    m = _merged(old, OrgMeeting(vid, kind, day), values, ("attendance", "note"))
+    return _write(ctx, old, m, save_meeting, f"{day.isoformat()} {kind.value}", vid)
 
 
 def recruit_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
@@ -220,15 +220,9 @@ def recruit_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
     name = _need(values, "name", "姓名")
     ctx.once(("recruits", vid, name), row, "名发展对象（同一村、同一姓名）")
     old = next((r for r in people_of(ctx.ledger, vid).recruits if r.name == name), None)
-    r = clone(old) if old is not None else Recruit(vid, name)
-    stages = {s: values[s.name] for s in RecruitStage if values.get(s.name) is not None}
-    r.stages = {**r.stages, **stages}
-    if values.get("note"):
-        r.note = values["note"]
-    if old is not None and r == old:
-        return "unchanged", name
-    save_recruit(ctx.ledger, r)
-    return ("update" if old else "add"), f"{ctx.ledger.village_name(vid)} {name}"
+    r = _merged(old, Recruit(vid, name), values, ("note",))
+    r.stages = {**r.stages, **{s: values[s.name] for s in RecruitStage if values.get(s.name) is not None}}
+    return _write(ctx, old, r, save_recruit, name, vid)
 
 
 # kind: (name, columns, required alternatives, handler, import order)
