@@ -240,23 +240,39 @@ async def test_next_start_shows_the_figures_with_its_first_frame(tmp_path: Path,
         assert option_texts(app, "#panel-overdue") == overdue
 
 
-@pytest.mark.parametrize("change", ["edited", "another day", "damaged copy"])
+async def test_on_another_day_only_the_figures_that_do_not_depend_on_the_date_are_kept(tmp_path: Path, gate: Gate) -> None:
+    db = demo_db(tmp_path / "l.json")
+    gate.set()
+    await _figures_shown(db)
+    gate.clear()
+    app = make_app(db, today=TODAY + timedelta(days=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.ledger is None
+        first = static_text(app, "#dashboard-summary")
+        assert "村（社区）25个" in first and "统计中" in first and (TODAY + timedelta(days=1)).isoformat() in first
+        assert option_texts(app, "#panel-cases")  # cases by stage: from the copy
+        assert option_texts(app, "#panel-overdue") == ["正在统计……"]  # overdue depends on the day
+        gate.set()
+        await settle(pilot)
+        assert "逾期任务" in static_text(app, "#dashboard-summary")
+        assert option_texts(app, "#panel-overdue") != ["正在统计……"]
+
+
+@pytest.mark.parametrize("change", ["edited", "damaged copy"])
 async def test_kept_figures_are_not_used_when_no_longer_true(tmp_path: Path, gate: Gate, change: str) -> None:
     db = demo_db(tmp_path / "l.json")
     gate.set()
     await _figures_shown(db)
-    today = TODAY
     if change == "edited":  # the CLI, or a colleague's copy, wrote the file since
         with Ledger.open(db, today=TODAY) as ledger:
             village = ledger.villages()[0]
             village.population += 1
             ledger.save_village(village)
-    elif change == "another day":  # overdue tasks and terms ending depend on the date
-        today = TODAY + timedelta(days=1)
     else:
         (tmp_path / "l.json.figures.json").write_text('{"format": 1, "view": [', encoding="utf-8")
     gate.clear()
-    app = make_app(db, today=today)
+    app = make_app(db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "正在打开账本" in static_text(app, "#dashboard-summary")

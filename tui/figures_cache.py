@@ -4,8 +4,10 @@ scale the figures came ~0.3 s after the first frame, 2.7× a bare Textual app's 
 
 The copy is used only when it is exactly what would be computed now: the ledger file has the same
 size and modification time (ns) as when the figures were counted from it — any write, by this app,
-the CLI or a colleague's copy, changes them — and it is the same day (overdue tasks and terms
-ending depend on the date). Otherwise it is ignored and the figures come as before. The ledger is
+the CLI or a colleague's copy, changes them. On another day (the first start of a morning) only the
+figures that do not depend on the date are shown from it (villages, cases by stage, income tiers,
+first secretaries in post); overdue tasks, terms ending, the 四个一 slots and ages are counted anew.
+A copy of another file is ignored and the figures come as before. The ledger is
 then read and counted anyway, and the screen takes the computed figures when they arrive.
 
 What is kept is what the screen shows — the summary line and each panel's title and lines (text,
@@ -54,13 +56,14 @@ def save(db_path: Path, today: date, view: dict[str, Any], stamp: list[int] | No
             pass
 
 
-def load(db_path: Path, today: date) -> dict[str, Any] | None:
-    """The view kept for ``db_path`` if it still describes the file on disk today, else None."""
+def load(db_path: Path, today: date) -> tuple[dict[str, Any], bool] | None:
+    """The view kept for ``db_path`` if it still describes the file on disk, and whether it was
+    counted today (on another day only its figures that do not depend on the date hold)."""
     try:
         kept = json.loads(cache_path(db_path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if (not isinstance(kept, dict) or kept.get("format") != FORMAT or kept.get("today") != today.isoformat()
+    if (not isinstance(kept, dict) or kept.get("format") != FORMAT
             or kept.get("file") != fingerprint(db_path) or not isinstance(kept.get("view"), dict)):
         return None
-    return kept["view"]
+    return kept["view"], kept.get("today") == today.isoformat()

@@ -32,6 +32,7 @@ STATE_STYLE = {CaseState.RECTIFYING: "$warning", CaseState.AWAITING_ACCEPTANCE: 
                CaseState.RELAPSED: "$error", CaseState.DISMISSED: "$text-muted", CaseState.ARCHIVED: "$text-muted"}
 GRID_COLUMNS = 3  # as in app.tcss (#dashboard-grid)
 KEPT_LINES = 40  # lines per panel kept for the next start (``keep_view``)
+DATED_PANELS = ("panel-overdue", "panel-matrix", "panel-terms", "panel-people")  # counted anew on another day
 
 OPENING = "正在打开账本……"
 COMPUTING = "正在统计……"
@@ -166,10 +167,12 @@ class DashboardScreen(SectionScreen):
                                 option.id, option.disabled])
             panels[pid] = {"title": str(panel.border_title or ""), "options": options}
         summary = self.query_one("#dashboard-summary", Static).content
-        return {"summary": getattr(summary, "plain", str(summary)), "panels": panels}
+        return {"summary": getattr(summary, "plain", str(summary)), "panels": panels,
+                "undated": getattr(self, "_undated", "")}
 
     def show_kept(self) -> None:
-        """The figures kept by the last run for this very file and day, with the first frame."""
+        """The figures kept by the last run for this very file, with the first frame (on another day
+        only those that do not depend on the date)."""
         from datetime import date
 
         from textual.content import Span
@@ -177,16 +180,22 @@ class DashboardScreen(SectionScreen):
         from .. import figures_cache
 
         today = self.ledger_app.today_override or date.today()
-        view = figures_cache.load(self.ledger_app.db_path, today)
-        if view is None:
+        kept = figures_cache.load(self.ledger_app.db_path, today)
+        if kept is None:
             return
+        view, same_day = kept
         try:
-            panels = [(pid, view["panels"][pid]) for pid, _title in PANELS]
+            # Another day: the figures that depend on the date (overdue tasks, terms, slots that start or
+            # end, ages) are counted anew; the others are the file's, unchanged since.
+            panels = [(pid, view["panels"][pid]) for pid, _title in PANELS if same_day or pid not in DATED_PANELS]
             built = [(pid, str(panel["title"]),
                       [Option(Content(str(plain), spans=[Span(int(a), int(b), str(st)) for a, b, st in spans]),
                               id=oid, disabled=bool(disabled)) for plain, spans, oid, disabled in panel["options"]])
                      for pid, panel in panels]
-            summary = str(view["summary"])
+            summary = str(view["summary"]) if same_day else \
+                f"{today.isoformat()} · 统计范围：全部年度 · {view['undated']} · 逾期任务等按今天的日期统计中……"
+            if not same_day and not view["undated"]:
+                return
         except (KeyError, TypeError, ValueError):
             return  # a copy this version cannot read: the figures come as usual
         self.query_one("#dashboard-summary", Static).update(Content(summary))
@@ -196,6 +205,8 @@ class DashboardScreen(SectionScreen):
             panel.set_options(options)
             if options and not options[0].disabled:
                 panel.highlighted = 0
+        for pid in () if same_day else DATED_PANELS:
+            self.query_one(f"#{pid}", OptionList).set_options([Option(Content.styled(COMPUTING, "dim"), disabled=True)])
         self.from_copy = True
 
     def action_cycle_year(self) -> None:
@@ -216,6 +227,8 @@ class DashboardScreen(SectionScreen):
         scope = f"{self.year}年批次" if self.year else "全部年度"
         summary = (f"{d.today.isoformat()} · 统计范围：{scope} · 村（社区）{d.villages}个 · 进行中整顿案卷{d.active_cases}个 · "
                    f"逾期任务{len(d.overdue)}项 · 一肩挑比例{dual} · 村书记平均年龄{age} · 驻村第一书记{active_fs}名")
+        # What does not depend on the date, for the next start on another day (``show_kept``).
+        self._undated = f"村（社区）{d.villages}个 · 进行中整顿案卷{d.active_cases}个 · 驻村第一书记{active_fs}名"
         self.query_one("#dashboard-summary", Static).update(Content(summary))
         self._fill("panel-cases", self._case_options(d), f"整顿案卷（按阶段，共{sum(d.cases_by_state.values())}个）")
         self._fill("panel-overdue", self._overdue_options(d), f"逾期整改任务（{len(d.overdue)}项）")
