@@ -61,6 +61,9 @@ class SectionScreen(CommandScreen):
     """A top-level section (概览, 村情 …)."""
 
     MODE: ClassVar[str] = ""
+    # The footer's keys in the screen's first frame (a section opened later: one layout, not two);
+    # the start screen leaves them to just after it, so the first frame comes sooner.
+    FOOTER_WITH_SCREEN: ClassVar[bool] = True
 
     def compose(self) -> ComposeResult:
         from ..widgets.tabbar import TabBar
@@ -71,7 +74,7 @@ class SectionScreen(CommandScreen):
         if reason:
             yield self._banner(reason)
         yield from self.compose_body()
-        yield KeyFooter(with_screen=True)
+        yield KeyFooter(with_screen=self.FOOTER_WITH_SCREEN)
 
     @staticmethod
     def _banner(reason: str) -> Static:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 STATE_STYLE = {CaseState.RECTIFYING: "$warning", CaseState.AWAITING_ACCEPTANCE: "$warning",
                CaseState.RELAPSED: "$error", CaseState.DISMISSED: "$text-muted", CaseState.ARCHIVED: "$text-muted"}
 GRID_COLUMNS = 3  # as in app.tcss (#dashboard-grid)
-KEPT_LINES = 40  # lines per panel kept for the next start (``keep_view``)
+KEPT_LINES = 24  # lines per panel kept for the next start (``keep_view``)
 DATED_PANELS = ("panel-overdue", "panel-matrix", "panel-terms", "panel-people")  # counted anew on another day
 
 OPENING = "正在打开账本……"
@@ -44,6 +44,7 @@ class DashboardScreen(SectionScreen):
     """The overview (概览)."""
 
     MODE = "dashboard"
+    FOOTER_WITH_SCREEN = False  # the start screen: its first frame (with the kept figures) first
     HELP_TITLE = "概览"
     COMMANDS_LIST: ClassVar[tuple[Command, ...]] = (
         Command("dashboard-open", "enter", "open_item", "打开", "打开当前面板中选中的项（村详情、按阶段筛选的案卷……）",
