@@ -76,6 +76,7 @@ class RosterStatsPanel(ScrollView):
         self.content: Text = Text()
         self._strips: list[Strip] = []
         self._strip_cache: dict[tuple, Strip] = {}
+        self._finished: dict[tuple, tuple[Strip, Strip]] = {}  # (strip id, width, style) → (strip, line)
 
     def show(self, stats: RosterStats) -> None:
         text = stats_renderable(stats)
@@ -129,4 +130,13 @@ class RosterStatsPanel(ScrollView):
         index = y + round(self.scroll_offset.y)
         if index >= len(self._strips):
             return Strip.blank(width, style)
-        return self._strips[index].apply_style(style).crop_extend(0, width, style)
+        strip = self._strips[index]
+        # A line is styled and fitted once per look: a keystroke repaints the panel, and most of its
+        # lines (titles, blanks, unchanged counts) are the same strips as before.
+        key = (id(strip), width, style)
+        done = self._finished.get(key)
+        if done is None or done[0] is not strip:
+            if len(self._finished) > 2_000:
+                self._finished.clear()
+            done = self._finished[key] = (strip, strip.apply_style(style).crop_extend(0, width, style))
+        return done[1]
