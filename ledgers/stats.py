@@ -43,6 +43,7 @@ class Dashboard:
     tiers: dict[IncomeTier, int]
     dual_role_ratio: float | None  # 一肩挑 share of villages with a secretary
     secretary_avg_age: float | None
+    secretary_college_ratio: float | None = None  # 大专及以上 share of the secretaries whose education is known
     years: list[int] = field(default_factory=list)
 
     @property
@@ -58,17 +59,21 @@ class Dashboard:
         return list(seen)
 
 
-def secretary_of(ledger: Ledger, v: Village, today: date) -> tuple[bool, int | None] | None:
-    """(一肩挑, age) of the village's Party secretary, or None when it has none (vacant)."""
+COLLEGE_WORDS = ("大专", "专科", "本科", "大学", "研究生", "硕士", "博士")  # 大专及以上
+
+
+def secretary_of(ledger: Ledger, v: Village, today: date) -> tuple[bool, int | None, str] | None:
+    """(一肩挑, age, education) of the village's Party secretary, or None when it has none (vacant)."""
     p = people.people_of(ledger, v.id)
     if p.committee:
         sec = p.secretary
         if sec is None:
             return None
-        return sec.dual_role, people.age(sec.birth, today) if sec.birth else v.secretary_age
+        return (sec.dual_role, people.age(sec.birth, today) if sec.birth else v.secretary_age,
+                sec.education or v.secretary_education)
     if not v.secretary_name:
         return None
-    return v.secretary_is_director, v.secretary_age
+    return v.secretary_is_director, v.secretary_age, v.secretary_education
 
 
 def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
@@ -101,7 +106,8 @@ def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
     # held), else the registry's figures (issue 14: people, not numbers that go stale).
     secretaries = [secretary_of(ledger, v, today) for v in villages]
     with_secretary = [x for x in secretaries if x is not None]
-    ages = [age for _dual, age in with_secretary if age]
+    ages = [age for _dual, age, _edu in with_secretary if age]
+    educated = [any(w in edu for w in COLLEGE_WORDS) for _dual, _age, edu in with_secretary if edu]
     return Dashboard(
         today=today,
         villages=len(villages),
@@ -112,8 +118,9 @@ def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
         terms_ending=terms,
         todos=roster.todos(ledger),
         tiers={t: tiers.get(t, 0) for t in IncomeTier},
-        dual_role_ratio=(sum(dual for dual, _age in with_secretary) / len(with_secretary)
+        dual_role_ratio=(sum(dual for dual, _age, _edu in with_secretary) / len(with_secretary)
                          if with_secretary else None),
         secretary_avg_age=sum(ages) / len(ages) if ages else None,
+        secretary_college_ratio=sum(educated) / len(educated) if educated else None,
         years=sorted({c.year for c in all_cases}),
     )

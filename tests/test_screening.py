@@ -397,3 +397,13 @@ def test_dashboard_secretaries_come_from_the_committee_when_on_file(ledger) -> N
     people.save_member(ledger, CommitteeMember(v.id, "王明", [Post.SECRETARY, Post.DIRECTOR], birth=date(1980, 1, 1)))
     d = dashboard(ledger)
     assert d.secretary_avg_age == 46 and d.dual_role_ratio == 1
+
+
+def test_dashboard_college_share_of_the_secretaries(ledger) -> None:
+    from ledgers.stats import dashboard
+
+    a = village(ledger, "青山村", secretary_education="高中")
+    village(ledger, "石桥村", secretary_education="本科")
+    assert dashboard(ledger).secretary_college_ratio == 0.5  # the registry's figures
+    people.save_member(ledger, CommitteeMember(a.id, "王明", [Post.SECRETARY], education="大专"))
+    assert dashboard(ledger).secretary_college_ratio == 1.0  # the 两委 on file wins

@@ -309,7 +309,8 @@ class DashboardScreen(SectionScreen):
     def _people_options(self, d: Dashboard) -> list[Option]:
         dual = f"{d.dual_role_ratio * 100:.1f}%" if d.dual_role_ratio is not None else "—"
         age = f"{d.secretary_avg_age:.1f}岁" if d.secretary_avg_age is not None else "—"
-        rows = [("村书记一肩挑", dual), ("村书记平均年龄", age)]
+        college = f"{d.secretary_college_ratio * 100:.1f}%" if d.secretary_college_ratio is not None else "—"
+        rows = [("村书记一肩挑", dual), ("村书记平均年龄", age), ("村书记大专以上", college)]
         rows += [(f"第一书记{status.value}" if status.value == "在岗" else status.value, str(n))
                  for status, n in d.secretaries_by_status.items() if n]
         width = max(cell_len(label) for label, _ in rows) + 1
