@@ -18,6 +18,11 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def month_text(day: date | None) -> str:
+    """``2026-03``: a 出生年月 as forms and tables show it; "" for none."""
+    return f"{day.year:04d}-{day.month:02d}" if day else ""
+
+
 def cn_date(day: date) -> str:
     """``2026年11月22日``: Arabic numerals, no leading zeros (GB/T 9704 成文日期)."""
     return f"{day.year}年{day.month}月{day.day}日"

@@ -23,6 +23,7 @@ from .people import (
     Recruit,
     RecruitStage,
     ReserveCadre,
+    STAGE_LABELS,
     ReserveYear,
     people_of,
     save_meeting,
@@ -67,17 +68,15 @@ MEETING_COLUMNS = (
     C("attendance", "到会人数", ("参加人数", "实到人数")),
     C("note", "备注", ("主题", "内容")),
 )
-STAGE_LABELS = {RecruitStage.APPLICANT: "申请入党时间", RecruitStage.ACTIVIST: "确定积极分子时间",
-                RecruitStage.CANDIDATE: "确定发展对象时间", RecruitStage.PROBATIONARY: "接收预备党员时间",
-                RecruitStage.FULL: "转为正式党员时间"}
+STAGE_TIME = {stage: f"{label}时间" for stage, label in STAGE_LABELS.items()}
 RECRUIT_COLUMNS = (
     *VILLAGE,
     C("name", "姓名", ()),
-    C(RecruitStage.APPLICANT.name, STAGE_LABELS[RecruitStage.APPLICANT], ("递交申请书时间",)),
-    C(RecruitStage.ACTIVIST.name, STAGE_LABELS[RecruitStage.ACTIVIST], ("列为积极分子时间",)),
-    C(RecruitStage.CANDIDATE.name, STAGE_LABELS[RecruitStage.CANDIDATE], ("列为发展对象时间",)),
-    C(RecruitStage.PROBATIONARY.name, STAGE_LABELS[RecruitStage.PROBATIONARY], ("发展为预备党员时间",)),
-    C(RecruitStage.FULL.name, STAGE_LABELS[RecruitStage.FULL], ("转正时间",)),
+    C(RecruitStage.APPLICANT.name, STAGE_TIME[RecruitStage.APPLICANT], ("递交申请书时间",)),
+    C(RecruitStage.ACTIVIST.name, STAGE_TIME[RecruitStage.ACTIVIST], ("列为积极分子时间",)),
+    C(RecruitStage.CANDIDATE.name, STAGE_TIME[RecruitStage.CANDIDATE], ("列为发展对象时间",)),
+    C(RecruitStage.PROBATIONARY.name, STAGE_TIME[RecruitStage.PROBATIONARY], ("发展为预备党员时间",)),
+    C(RecruitStage.FULL.name, STAGE_TIME[RecruitStage.FULL], ("转正时间",)),
     C("note", "备注", ()),
 )
 
@@ -138,11 +137,6 @@ def _meeting_kind(v: Any, label: str) -> MeetingKind:
     raise FieldError(label, f"“{text}”不是组织生活类型（{'、'.join(k.value for k in MeetingKind)}）")
 
 
-def _values(ctx: Any, row: SheetRow, columns: tuple, parsers: dict[str, Callable[[Any, str], Any]]
-            ) -> tuple[dict[str, Any], int]:
-    return ctx.parse(row, columns, parsers, "村名")
-
-
 def _need(values: dict[str, Any], key: str, label: str) -> Any:
     if values.get(key) in (None, "", []):
         raise ValidationErrors([FieldError(label, "不能为空")])
@@ -167,7 +161,7 @@ def _write(ctx: Any, old: Any, obj: Any, save: Callable[[Any, Any], Any], what: 
 
 
 def committee_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
-    values, vid = _values(ctx, row, COMMITTEE_COLUMNS, {
+    values, vid = ctx.parse(row, COMMITTEE_COLUMNS, village_label="村名", parsers={
         "name": lambda v, l: cell_name(v), "posts": _posts, "gender": _gender, "birth": cell_month,
         "education": lambda v, l: cell_text(v), "term_start": cell_date, "term_end": cell_date,
         "note": lambda v, l: cell_text(v)})
@@ -181,7 +175,7 @@ def committee_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
 
 
 def reserve_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
-    values, vid = _values(ctx, row, RESERVE_COLUMNS, {
+    values, vid = ctx.parse(row, RESERVE_COLUMNS, village_label="村名", parsers={
         "name": lambda v, l: cell_name(v), "post": lambda v, l: _post(cell_text(v), l), "gender": _gender,
         "birth": cell_month, "education": lambda v, l: cell_text(v),
         "year": lambda v, l: cell_int(v, l, minimum=2000, maximum=2100), "training": cell_bool,
@@ -202,7 +196,7 @@ def reserve_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
 
 
 def meeting_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
-    values, vid = _values(ctx, row, MEETING_COLUMNS, {
+    values, vid = ctx.parse(row, MEETING_COLUMNS, village_label="村名", parsers={
         "kind": _meeting_kind, "day": cell_date, "attendance": lambda v, l: cell_int(v, l),
         "note": lambda v, l: cell_text(v)})
     kind: MeetingKind = _need(values, "kind", "会议类型")
@@ -216,7 +210,7 @@ def meeting_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
 def recruit_row(ctx: Any, row: SheetRow) -> tuple[str, str]:
     parsers: dict[str, Callable[[Any, str], Any]] = {"name": lambda v, l: cell_name(v), "note": lambda v, l: cell_text(v)}
     parsers |= {s.name: cell_date for s in RecruitStage}
-    values, vid = _values(ctx, row, RECRUIT_COLUMNS, parsers)
+    values, vid = ctx.parse(row, RECRUIT_COLUMNS, parsers, "村名")
     name = _need(values, "name", "姓名")
     ctx.once(("recruits", vid, name), row, "名发展对象（同一村、同一姓名）")
     old = next((r for r in people_of(ctx.ledger, vid).recruits if r.name == name), None)

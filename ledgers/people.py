@@ -19,8 +19,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .codec import clone
+from .dates import age_on
 from .errors import FieldError, ValidationErrors
-from .models import Gender
+from .models import Gender, Village
 from .text import clean_text
 
 if TYPE_CHECKING:
@@ -62,6 +63,12 @@ class RecruitStage(enum.StrEnum):
     CANDIDATE = "发展对象"
     PROBATIONARY = "预备党员"
     FULL = "正式党员"
+
+
+# What reaching each stage is called (forms, tables and sheets add 时间 for the day it happened).
+STAGE_LABELS = {RecruitStage.APPLICANT: "申请入党", RecruitStage.ACTIVIST: "确定积极分子",
+                RecruitStage.CANDIDATE: "确定发展对象", RecruitStage.PROBATIONARY: "接收预备党员",
+                RecruitStage.FULL: "转为正式党员"}
 
 
 @dataclass
@@ -209,10 +216,20 @@ def people_of(ledger: Ledger, village_id: int) -> VillagePeople:
     return VillagePeople(*(tuple(_by_village(ledger, c).get(village_id, ())) for c in COLLECTIONS))
 
 
-def age(birth: date | None, today: date) -> int | None:
-    if birth is None:
+def secretary_facts(ledger: Ledger, v: Village, today: date) -> tuple[bool, int | None, str] | None:
+    """(一肩挑, age, education) of the village's Party secretary: the 两委 member holding 书记 when the
+    两委 is on file (None when nobody does: the post is vacant), else the registry's figures (None
+    without a secretary's name). Age from the birth date, else the registry's number."""
+    p = people_of(ledger, v.id)
+    if p.committee:
+        sec = p.secretary
+        if sec is None:
+            return None
+        return (sec.dual_role, age_on(sec.birth, today) if sec.birth else v.secretary_age,
+                sec.education or v.secretary_education)
+    if not v.secretary_name:
         return None
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    return v.secretary_is_director, v.secretary_age, v.secretary_education
 
 
 def secretary_age(ledger: Ledger, village_id: int, today: date) -> int | None:
@@ -221,7 +238,7 @@ def secretary_age(ledger: Ledger, village_id: int, today: date) -> int | None:
     p = people_of(ledger, village_id)
     sec = p.secretary
     if sec is not None and sec.birth is not None:
-        return age(sec.birth, today)
+        return age_on(sec.birth, today)
     if sec is None and any(v.post == Post.SECRETARY for v in p.open_vacancies(today)):
         return None
     return ledger.village(village_id).secretary_age

@@ -22,6 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .codec import clone
+from .dates import add_months
 from .errors import FieldError, LedgerError, ValidationErrors
 from .models import IncomeTier, Settings, Village
 from .people import MeetingKind, RecruitStage, VillagePeople, people_of
@@ -138,34 +139,29 @@ def _s01(v: Village, p: VillagePeople, s: Settings, day: date) -> list[tuple[str
     return out
 
 
-def _quarters(year: int, day: date) -> list[tuple[int, date, date]]:
-    """Completed quarters of ``year`` by ``day``: (number, first day, last day)."""
+def _periods(year: int, day: date, months: int) -> list[tuple[int, date, date]]:
+    """The periods of ``months`` months (3: quarters, 1: months) of ``year`` completed by ``day``:
+    (number, first day, the day after the last)."""
     out = []
-    for q in range(4):
-        start, end = date(year, 3 * q + 1, 1), date(year + (q == 3), (3 * q + 3) % 12 + 1, 1)
+    for n in range(12 // months):
+        start, end = date(year, months * n + 1, 1), add_months(date(year, months * n + 1, 1), months)
         if end <= day:
-            out.append((q + 1, start, end))
-    return out
-
-
-def _months(year: int, day: date) -> list[tuple[int, date, date]]:
-    out = []
-    for m in range(1, 13):
-        start, end = date(year, m, 1), date(year + (m == 12), m % 12 + 1, 1)
-        if end <= day:
-            out.append((m, start, end))
+            out.append((n + 1, start, end))
     return out
 
 
 def _s04(v: Village, p: VillagePeople, s: Settings, year: int, day: date) -> list[tuple[str, str]] | None:
     if not p.meetings:
         return None  # no 组织生活 on file: not known
-    days = {m.kind: sorted(x.day for x in p.meetings if x.kind == m.kind) for m in p.meetings}
+    days: dict[MeetingKind, list[date]] = {}
+    for m in p.meetings:
+        days.setdefault(m.kind, []).append(m.day)
+    quarters, months = _periods(year, day, 3), _periods(year, day, 1)
     out = []
     for kind, need, periods, unit in (
-            (MeetingKind.CONGRESS, s.congresses_per_quarter, _quarters(year, day), "季度"),
-            (MeetingKind.LECTURE, s.lectures_per_quarter, _quarters(year, day), "季度"),
-            (MeetingKind.COMMITTEE, s.committee_meetings_per_month, _months(year, day), "月")):
+            (MeetingKind.CONGRESS, s.congresses_per_quarter, quarters, "季度"),
+            (MeetingKind.LECTURE, s.lectures_per_quarter, quarters, "季度"),
+            (MeetingKind.COMMITTEE, s.committee_meetings_per_month, months, "月")):
         if need <= 0:
             continue
         short = []

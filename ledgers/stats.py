@@ -62,20 +62,6 @@ class Dashboard:
 COLLEGE_WORDS = ("大专", "专科", "本科", "大学", "研究生", "硕士", "博士")  # 大专及以上
 
 
-def secretary_of(ledger: Ledger, v: Village, today: date) -> tuple[bool, int | None, str] | None:
-    """(一肩挑, age, education) of the village's Party secretary, or None when it has none (vacant)."""
-    p = people.people_of(ledger, v.id)
-    if p.committee:
-        sec = p.secretary
-        if sec is None:
-            return None
-        return (sec.dual_role, people.age(sec.birth, today) if sec.birth else v.secretary_age,
-                sec.education or v.secretary_education)
-    if not v.secretary_name:
-        return None
-    return v.secretary_is_director, v.secretary_age, v.secretary_education
-
-
 def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
     """Figures for the whole ledger, or for the cases of one year (batch)."""
     today = ledger.today
@@ -104,7 +90,7 @@ def dashboard(ledger: Ledger, year: int | None = None) -> Dashboard:
     tiers = Counter(income_tier(v.income(), s) for v in villages)
     # The secretaries: from the 两委 where it is on file (age from the birth date, 一肩挑 from the posts
     # held), else the registry's figures (issue 14: people, not numbers that go stale).
-    secretaries = [secretary_of(ledger, v, today) for v in villages]
+    secretaries = [people.secretary_facts(ledger, v, today) for v in villages]
     with_secretary = [x for x in secretaries if x is not None]
     ages = [age for _dual, age, _edu in with_secretary if age]
     educated = [any(w in edu for w in COLLEGE_WORDS) for _dual, _age, edu in with_secretary if edu]

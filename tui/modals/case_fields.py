@@ -12,7 +12,7 @@ from typing import Any
 
 from ledgers.errors import FieldError
 from ledgers.models import RectificationCase
-from ledgers.validate import parse_date, parse_float, parse_int
+from ledgers.validate import parse_date, parse_float, parse_int, parse_month
 
 Parser = Callable[[str], Any]
 
@@ -49,6 +49,11 @@ def last_step(c: RectificationCase) -> tuple[date, str] | None:
     if step is None:  # the first step: not before the listing
         return (c.history[0].on, "列入排查的日期") if c.history else None
     return step.on, f"上一步“{step.to_state.value}”的日期"
+
+
+def month_field(label: str) -> Parser:
+    """A 出生年月 (1986-08, 1986年8月 …); blank means not given."""
+    return lambda s: parse_month(s, label) if s.strip() else None
 
 
 def year_field(label: str) -> Parser:

@@ -11,29 +11,17 @@ from typing import Any
 from ledgers import people, screening
 from ledgers.errors import FieldError
 from ledgers.models import Gender
-from ledgers.people import CommitteeMember, MeetingKind, OrgMeeting, Post, Recruit, RecruitStage, ReserveCadre, ReserveYear, Vacancy
-from ledgers.validate import parse_int, parse_month
+from ledgers.dates import month_text
+from ledgers.people import STAGE_LABELS, CommitteeMember, MeetingKind, OrgMeeting, Post, Recruit, RecruitStage, ReserveCadre, ReserveYear, Vacancy
+from ledgers.validate import parse_int
 
 from ..widgets.form import FormField, FormScreen, text_parser
-from .case_fields import count_field, date_field
-
-STAGE_LABELS = {RecruitStage.APPLICANT: "申请入党", RecruitStage.ACTIVIST: "确定积极分子",
-                RecruitStage.CANDIDATE: "确定发展对象", RecruitStage.PROBATIONARY: "接收预备党员",
-                RecruitStage.FULL: "转为正式党员"}
+from .case_fields import count_field, date_field, month_field
 
 
-def _iso(d: date | None) -> str:
+
+def day_text(d: date | None) -> str:
     return d.isoformat() if d else ""
-
-
-def _month(d: date | None) -> str:
-    return f"{d.year:04d}-{d.month:02d}" if d else ""
-
-
-def _optional_month(label: str):  # noqa: ANN202
-    def parse(s: str) -> date | None:
-        return parse_month(s, label) if s.strip() else None
-    return parse
 
 
 def _gender(label: str):  # noqa: ANN202
@@ -82,10 +70,10 @@ class MemberFormScreen(PeopleFormScreen):
                       placeholder="如：书记、主任（一肩挑）", help="书记、副书记、支委委员、主任、副主任、村委委员，可兼任"),
             FormField("gender", "性别", _gender("性别"), m.gender.value if m.gender else "", kind="choice",
                       choices=tuple(g.value for g in Gender)),
-            FormField("birth", "出生年月", _optional_month("出生年月"), _month(m.birth), placeholder="如：1978-05"),
+            FormField("birth", "出生年月", month_field("出生年月"), month_text(m.birth), placeholder="如：1978-05"),
             FormField("education", "学历", None, m.education),
-            FormField("term_start", "任期开始", date_field("任期开始", required=False), _iso(m.term_start)),
-            FormField("term_end", "任期结束", date_field("任期结束", required=False), _iso(m.term_end)),
+            FormField("term_start", "任期开始", date_field("任期开始", required=False), day_text(m.term_start)),
+            FormField("term_end", "任期结束", date_field("任期结束", required=False), day_text(m.term_end)),
             FormField("note", "备注", None, m.note),
         ]
 
@@ -105,9 +93,9 @@ class VacancyFormScreen(PeopleFormScreen):
         return [
             FormField("post", "岗位", lambda s: Post(s) if s else _missing("岗位"), v.post.value if v else "",
                       kind="choice", choices=tuple(p.value for p in Post)),
-            FormField("since", "出缺日期", date_field("出缺日期", not_after=today), _iso(v.since) if v else ""),
+            FormField("since", "出缺日期", date_field("出缺日期", not_after=today), day_text(v.since) if v else ""),
             FormField("filled", "补齐日期", date_field("补齐日期", required=False, not_after=today),
-                      _iso(v.filled) if v else "", help="已选出新的人选时填写；留空表示仍然出缺"),
+                      day_text(v.filled) if v else "", help="已选出新的人选时填写；留空表示仍然出缺"),
             FormField("note", "备注", None, v.note if v else ""),
         ]
 
@@ -134,7 +122,7 @@ class ReserveFormScreen(PeopleFormScreen):
                       kind="choice", choices=tuple(p.value for p in Post), help="正职（书记、主任）按1:2，副职按1:1配备"),
             FormField("gender", "性别", _gender("性别"), r.gender.value if r.gender else "", kind="choice",
                       choices=tuple(g.value for g in Gender)),
-            FormField("birth", "出生年月", _optional_month("出生年月"), _month(r.birth), placeholder="如：1992-03"),
+            FormField("birth", "出生年月", month_field("出生年月"), month_text(r.birth), placeholder="如：1992-03"),
             FormField("education", "学历", None, r.education),
             FormField("training", f"{year}年参加培训", None, done.training, kind="bool"),
             FormField("shadowing", f"{year}年跟班学习", None, done.shadowing, kind="bool"),
@@ -163,7 +151,7 @@ class MeetingFormScreen(PeopleFormScreen):
         return [
             FormField("kind", "类型", lambda s: MeetingKind(s) if s else _missing("类型"), m.kind.value if m else "",
                       kind="choice", choices=tuple(k.value for k in MeetingKind)),
-            FormField("day", "日期", date_field("日期", not_after=today), _iso(m.day) if m else today.isoformat()),
+            FormField("day", "日期", date_field("日期", not_after=today), day_text(m.day) if m else today.isoformat()),
             FormField("attendance", "到会人数", count_field("到会人数"), str(m.attendance) if m else ""),
             FormField("note", "主题或备注", None, m.note if m else ""),
         ]
@@ -182,7 +170,7 @@ class RecruitFormScreen(PeopleFormScreen):
         today = self.ledger.today
         return [FormField("name", "姓名", text_parser("姓名", required=True), r.name)] + [
             FormField(s.name, f"{label}时间", date_field(s.value, required=False, not_after=today),
-                      _iso(r.stages.get(s)), aliases=(s.value,))
+                      day_text(r.stages.get(s)), aliases=(s.value,))
             for s, label in STAGE_LABELS.items()] + [FormField("note", "备注", None, r.note)]
 
     def save(self, values: dict[str, Any]) -> Any:
@@ -199,7 +187,7 @@ class PollFormScreen(PeopleFormScreen):
         p = self.record
         today = self.ledger.today
         return [
-            FormField("day", "测评日期", date_field("测评日期", not_after=today), _iso(p.day) if p else today.isoformat()),
+            FormField("day", "测评日期", date_field("测评日期", not_after=today), day_text(p.day) if p else today.isoformat()),
             FormField("asked", "测评人数", count_field("测评人数"), str(p.asked) if p else ""),
             FormField("satisfied", "满意人数", count_field("满意人数"), str(p.satisfied) if p else "",
                       help="满意度低于设置的标准（默认60%）时，排查中提示S10"),

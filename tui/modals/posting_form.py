@@ -33,11 +33,11 @@ from ledgers.validate import (
     normalize_phone,
     parse_date,
     parse_int,
-    parse_month,
     parse_name,
 )
 
 from ..widgets.form import FormField, FormScreen, Parser
+from .case_fields import month_field
 
 F = SecretaryStatus
 Mode = Literal["new", "edit", "post"]
@@ -76,10 +76,6 @@ def required_date(label: str, *, not_after: date | None = None, not_before: date
 
     parse.is_date = True  # type: ignore[attr-defined]  # the form lets only date characters in
     return parse
-
-
-def _optional_month(label: str) -> Parser:
-    return lambda s: parse_month(s, label) if s.strip() else None
 
 
 def _name(label: str, *, required: bool = False, max_len: int = 50) -> Parser:
@@ -199,7 +195,7 @@ class PostingFormScreen(FormScreen[RosterEntry]):
             FormField("id_number", "身份证号", _kept("身份证号", self._id_number, keep=keep), "",
                       placeholder=id_hint, help="校验位、出生日期和性别都会核对"),
             FormField("gender", "性别", None, str(c.gender), kind="choice", choices=tuple(g.value for g in Gender)),
-            FormField("birth", "出生年月", _optional_month("出生年月"),
+            FormField("birth", "出生年月", month_field("出生年月"),
                       c.birth.strftime("%Y-%m") if c.birth else "", placeholder="如：1986-08；留空则取自身份证号"),
             FormField("ethnicity", "民族", _name("民族"), c.ethnicity),
             FormField("political_status", "政治面貌", None, c.political_status, kind="choice", choices=political),

@@ -66,6 +66,7 @@ class DashboardScreen(SectionScreen):
         self.figures: Dashboard | None = None
         self.shown_version = -1
         self.from_copy = False  # showing the figures kept from the last run (``tui.figures_cache``)
+        self._undated = ""  # the summary's figures that do not depend on the date (``show``)
 
     def compose_body(self) -> ComposeResult:
         yield Static(OPENING, id="dashboard-summary", markup=False)
@@ -169,7 +170,7 @@ class DashboardScreen(SectionScreen):
             panels[pid] = {"title": str(panel.border_title or ""), "options": options}
         summary = self.query_one("#dashboard-summary", Static).content
         return {"summary": getattr(summary, "plain", str(summary)), "panels": panels,
-                "undated": getattr(self, "_undated", "")}
+                "undated": self._undated}
 
     def show_kept(self) -> None:
         """The figures kept by the last run for this very file, with the first frame (on another day

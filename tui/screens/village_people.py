@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ledgers import people, screening
-from ledgers.dates import cn_date
+from ledgers.dates import cn_date, month_text
 from ledgers.people import RecruitStage
 
 from ..commands import Command
@@ -44,14 +44,6 @@ class Kind:
     form: type
 
 
-def _d(day: Any) -> str:
-    return day.isoformat() if day else ""
-
-
-def _m(day: Any) -> str:
-    return f"{day.year}-{day.month:02d}" if day else ""
-
-
 def _stage(r: Any) -> str:
     reached = [s for s in RecruitStage if s in r.stages]
     return reached[-1].value if reached else ""
@@ -60,20 +52,20 @@ def _stage(r: Any) -> str:
 KINDS: tuple[Kind, ...] = (
     Kind("committee", "两委班子", ("姓名", "职务", "性别", "出生年月", "学历", "任期"),
          lambda m, led: (m.name, "、".join(p.value for p in m.posts) + ("（一肩挑）" if m.dual_role else ""),
-                         m.gender.value if m.gender else "", _m(m.birth), m.education,
-                         f"{_d(m.term_start)}—{_d(m.term_end)}" if m.term_start or m.term_end else ""),
+                         m.gender.value if m.gender else "", month_text(m.birth), m.education,
+                         f"{forms.day_text(m.term_start)}—{forms.day_text(m.term_end)}" if m.term_start or m.term_end else ""),
          forms.MemberFormScreen),
     Kind("vacancies", "出缺", ("岗位", "出缺日期", "补齐日期", "备注"),
-         lambda v, led: (v.post.value, _d(v.since), _d(v.filled) or "仍出缺", v.note), forms.VacancyFormScreen),
+         lambda v, led: (v.post.value, forms.day_text(v.since), forms.day_text(v.filled) or "仍出缺", v.note), forms.VacancyFormScreen),
     Kind("reserves", "后备干部", ("姓名", "后备岗位", "出生年月", "学历", "本年度“三定四个一”"),
-         lambda r, led: (r.name, r.post.value, _m(r.birth), r.education, _reserve_year(r, led.today.year)),
+         lambda r, led: (r.name, r.post.value, month_text(r.birth), r.education, _reserve_year(r, led.today.year)),
          forms.ReserveFormScreen),
     Kind("meetings", "组织生活", ("日期", "类型", "到会人数", "主题或备注"),
-         lambda m, led: (_d(m.day), m.kind.value, str(m.attendance), m.note), forms.MeetingFormScreen),
-    Kind("recruits", "党员发展", ("姓名", "当前阶段", *(forms.STAGE_LABELS[s] for s in RecruitStage)),
-         lambda r, led: (r.name, _stage(r), *(_d(r.stages.get(s)) for s in RecruitStage)), forms.RecruitFormScreen),
+         lambda m, led: (forms.day_text(m.day), m.kind.value, str(m.attendance), m.note), forms.MeetingFormScreen),
+    Kind("recruits", "党员发展", ("姓名", "当前阶段", *(people.STAGE_LABELS[s] for s in RecruitStage)),
+         lambda r, led: (r.name, _stage(r), *(forms.day_text(r.stages.get(s)) for s in RecruitStage)), forms.RecruitFormScreen),
     Kind("polls", "满意度测评", ("测评日期", "测评人数", "满意人数", "满意度"),
-         lambda p, led: (_d(p.day), str(p.asked), str(p.satisfied), f"{p.pct:.1f}%"), forms.PollFormScreen),
+         lambda p, led: (forms.day_text(p.day), str(p.asked), str(p.satisfied), f"{p.pct:.1f}%"), forms.PollFormScreen),
     Kind("rankings", "年度排名", ("年度", "名次", "参评总数"),
          lambda r, led: (str(r.year), str(r.rank), str(r.of)), forms.RankingFormScreen),
 )
@@ -91,14 +83,9 @@ class PeopleTable(SortedRowTable[Line]):
     DEFAULT_SORT = "c0"
 
     def set_kind(self, kind: Kind) -> None:
-        self.COLUMNS = tuple(Column(f"c{i}", h, lambda r, i=i: _cell(r.values[i], r.values[i] or None))  # type: ignore[misc]
-                             for i, h in enumerate(kind.headers))
-        self._cells.clear()
-        self.clear(columns=True)
-        self.shown = {}
         self.sort_column, self.sort_reverse = "c0", False
-        for c in self.COLUMNS:
-            self.add_column(self._label(c), key=c.key)
+        self.set_columns(tuple(Column(f"c{i}", h, lambda r, i=i: _cell(r.values[i], r.values[i] or None))
+                               for i, h in enumerate(kind.headers)))
 
     def _tiebreak(self, row: Line) -> int:
         return row.id

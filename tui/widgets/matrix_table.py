@@ -196,12 +196,7 @@ class MatrixTable(SortedRowTable[MatrixLine]):
         """Show the township column (or not); re-adds the columns, so only before rows are shown."""
         if county != self.county or not self.columns:
             self.county = county
-            self.COLUMNS = columns(county)  # type: ignore[misc]  # per table: the set depends on the file
-            self._cells.clear()
-            self.clear(columns=True)
-            self.shown = {}
-            for c in self.COLUMNS:
-                self.add_column(self._label(c), key=c.key, width=c.width)
+            self.set_columns(columns(county))
         self.fixed_columns = 2 if county else 1  # the village stays in view when scrolled sideways
         self.fit()
 

@@ -16,6 +16,7 @@ from datetime import date
 
 
 from ledgers import roster
+from ledgers.dates import month_text
 from ledgers.ledger import Ledger
 from ledgers.models import GRADE_ORDER, Grade, Level, RosterEntry, SecretaryStatus, Settings
 from ledgers.rules import r11_todo
@@ -149,7 +150,7 @@ COLUMNS: tuple[Column[RosterRow], ...] = (
     Column("gender", "性别", lambda r: _cell(r.gender, r.gender)),
     Column("age", "年龄", lambda r: _cell("" if r.age is None else str(r.age), r.age, justify="right")),
     Column("ethnicity", "民族", lambda r: _text(r.ethnicity)),
-    Column("birth", "出生年月", lambda r: _cell(f"{r.birth.year:04d}-{r.birth.month:02d}" if r.birth else "", r.birth)),
+    Column("birth", "出生年月", lambda r: _cell(month_text(r.birth), r.birth)),
     Column("political", "政治面貌", lambda r: _cell(r.political, r.political,
                                                  style="" if r.political == "中共党员" else "bold red")),
     Column("education", "学历", lambda r: _text(r.education)),

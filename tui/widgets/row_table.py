@@ -274,6 +274,16 @@ class SortedRowTable(RowTable, Generic[R]):
         for c in self.COLUMNS:
             self.add_column(self._label(c), key=c.key, width=c.width)
 
+    def set_columns(self, columns: tuple[Column[Any], ...]) -> None:
+        """Other columns for this table (their set depends on the file or the list shown): the rows
+        and their cells go with the old ones."""
+        self.COLUMNS = columns  # type: ignore[misc]  # per table
+        self._cells.clear()
+        self.clear(columns=True)
+        self.shown = {}
+        for c in columns:
+            self.add_column(self._label(c), key=c.key, width=c.width)
+
     def _label(self, c: Column[Any]) -> Text:
         # One cell after every label holds the sort mark, so marking a column never widens it.
         mark = ("▼" if self.sort_reverse else "▲") if c.key == self.sort_column else " "
