@@ -7,6 +7,10 @@
   * open village / open case — Enter on a registry / case row until the card is painted (shown) and
     until the last frame (settled); baseline: pushing a bare screen (one Static), in the same app.
 
+Each timed key comes after a clerk's pause (``idle_gc.IDLE`` and two ticks): the app runs its full
+garbage collections in such pauses (tui/idle_gc.py), as it does for the clerk who reads the form
+before pressing Ctrl+S.
+
 Issue 13's goals, on the "shown" figures: save ≤ 100 ms, opening a detail ≤ 50 ms. Run: ``python bench/bench_pace.py
 [--runs 3] [--json FILE]``. Not run by pytest.
 """
@@ -45,6 +49,13 @@ def text_of(screen, selector: str) -> str:  # noqa: ANN001
     return getattr(visual, "plain", "") or str(found.first().content)
 
 
+async def clerk_pause(pilot) -> None:  # noqa: ANN001
+    """The moment a clerk takes before a key (the app collects its garbage then, not after the key)."""
+    from tui.idle_gc import IDLE, TICK
+
+    await pilot.pause(IDLE + 2 * TICK)
+
+
 async def settle_on(app, pilot, kind: str, timeout: float = 30.0) -> None:  # noqa: ANN001
     end = time.perf_counter() + timeout
     while type(app.screen).__name__ != kind:
@@ -59,6 +70,7 @@ async def time_open(app, pilot, clock: FrameClock, out: dict[str, list[float]], 
     and until the last frame the key caused (``<key>``)."""
     clock.expect(lambda: type(app.screen).__name__ == kind and app.screen.is_mounted
                  and name in text_of(app.screen, title))
+    await clerk_pause(pilot)
     t = time.perf_counter()
     await pilot.press("enter")
     await settle_on(app, pilot, kind)
@@ -104,6 +116,7 @@ async def one_run(db: Path) -> dict[str, float]:
             registry = app.screen_stack[-2]
             clock.expect(lambda: app.screen is registry
                          and registry.table.get_row(str(vid))[POPULATION].plain.strip() == str(1000 + i))
+            await clerk_pause(pilot)
             t = time.perf_counter()
             await pilot.press("ctrl+s")
             out["save"].append(await clock.painted_after(pilot, t))

@@ -285,6 +285,13 @@ def conflicts(ledger: Ledger, on: date | None = None) -> list[Conflict]:
     Entry paths refuse all of these; they come from hand-edited files, imports of old sheets and
     files migrated from the first format."""
     day = on or ledger.today
+    return list(ledger.current(("conflicts", day), lambda: _conflicts(ledger, day)))
+
+
+_ROLE_ORDER = {role: n for n, role in enumerate(Role)}
+
+
+def _conflicts(ledger: Ledger, day: date) -> list[Conflict]:
     out: list[Conflict] = []
     cadres = ledger._cache["cadres"]
     by_cadre: dict[int, set[int]] = {}
@@ -312,7 +319,7 @@ def conflicts(ledger: Ledger, on: date | None = None) -> list[Conflict]:
     for a in ledger.records("assignments"):
         if a.active_on(day):
             held.setdefault((a.village_id, a.role), []).append(a)
-    for (vid, role), rows in sorted(held.items(), key=lambda kv: (kv[0][0], list(Role).index(kv[0][1]))):
+    for (vid, role), rows in sorted(held.items(), key=lambda kv: (kv[0][0], _ROLE_ORDER[kv[0][1]])):
         if role == Role.FIRST_SECRETARY:
             continue  # an assignment of the first format; the posting decides (migrated away)
         if len(rows) > 1:

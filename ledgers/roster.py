@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Iterable
 
 from . import workflow
 from .codec import clone
@@ -448,21 +449,40 @@ class RosterStats:
     by_village_type: dict[str, int]
 
 
+StatsKey = tuple[str, str, str, str, str, str]  # status, unit level, education, age band, gender, village type
+
+
+def stats_key(e: RosterEntry, today: date) -> StatsKey:
+    """What the statistics count of one posting: worked out once per roster load, so that counting
+    the rows a filter shows is a pass over these tuples (issue 9: a keystroke repaints the panel)."""
+    return (e.status.value, e.cadre.unit_level.value, e.cadre.education or "未填", age_band(age(e.cadre, today)),
+            e.cadre.gender.value, e.posting.village_type.value)
+
+
+def stats_of_keys(keys: Iterable[StatsKey]) -> RosterStats:
+    """Counts by each part of the keys: most frequent first (ties in the order first met), age bands
+    in their own order."""
+    combos = Counter(keys)  # a few hundred distinct combinations for 1,500 postings
+    groups: list[dict[str, int]] = [{} for _ in range(6)]
+    for key, n in combos.items():
+        for group, value in zip(groups, key):
+            group[value] = group.get(value, 0) + n
+    status, level, education, ages, gender, village_type = (
+        dict(sorted(g.items(), key=lambda kv: -kv[1])) for g in groups)
+    return RosterStats(
+        total=sum(combos.values()),
+        by_status=status,
+        by_unit_level=level,
+        by_education=education,
+        by_age={label: ages[label] for label in [*(b[2] for b in AGE_BANDS), "未填"] if ages.get(label)},
+        by_gender=gender,
+        by_village_type=village_type,
+    )
+
+
 def stats(entries: list[RosterEntry], today: date) -> RosterStats:
     """Counts of ``entries`` by status, unit level, education, age band, gender and village type."""
-    def count(values) -> dict[str, int]:
-        return dict(Counter(values).most_common())
-
-    ages = Counter(age_band(age(e.cadre, today)) for e in entries)
-    return RosterStats(
-        total=len(entries),
-        by_status=count(e.status.value for e in entries),
-        by_unit_level=count(e.cadre.unit_level.value for e in entries),
-        by_education=count(e.cadre.education or "未填" for e in entries),
-        by_age={label: ages[label] for label in [*(b[2] for b in AGE_BANDS), "未填"] if ages[label]},
-        by_gender=count(e.cadre.gender.value for e in entries),
-        by_village_type=count(e.posting.village_type.value for e in entries),
-    )
+    return stats_of_keys(stats_key(e, today) for e in entries)
 
 
 def integrity_problems(ledger: Ledger) -> list[tuple[str, str, int]]:

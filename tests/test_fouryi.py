@@ -166,6 +166,31 @@ def test_conflict_one_cadre_serving_in_two_villages(ledger: Ledger, people: dict
     assert find_conflicts(ledger, date(2026, 1, 15)) == []  # before the second posting
 
 
+def test_conflicts_are_kept_until_the_ledger_changes(ledger: Ledger, people: dict) -> None:
+    """Worked out once per version of the ledger (a village card asked for all of them each time):
+    a change, an undo or a re-read is seen at once; another day is counted anew."""
+    calls = []
+    assert ledger.current("probe", lambda: calls.append(1) or "first") == "first"
+    assert ledger.current("probe", lambda: calls.append(1) or "again") == "first" and calls == [1]
+    assert find_conflicts(ledger, TODAY) == []
+    a, b = people["a"].id, people["b"].id
+    ledger.bulk_load("导入", [("postings", Posting(people["fs"].cadre.id, b, arrival=date(2026, 2, 1),
+                                                   status=SecretaryStatus.ACTIVE))])
+    assert ledger.current("probe", lambda: "after the change") == "after the change"
+    assert sorted(c.village_id for c in find_conflicts(ledger, TODAY)) == [a, b]
+    assert find_conflicts(ledger, date(2026, 1, 15)) == []  # another day: its own
+    found = find_conflicts(ledger, TODAY)
+    found.clear()  # a caller's list is its own
+    assert len(find_conflicts(ledger, TODAY)) == 2
+    ledger.undo()
+    assert find_conflicts(ledger, TODAY) == []
+    ledger.bulk_load("导入", [("postings", Posting(people["fs"].cadre.id, b, arrival=date(2026, 2, 1),
+                                                   status=SecretaryStatus.ACTIVE))])
+    assert len(find_conflicts(ledger, TODAY)) == 2
+    ledger.reload()
+    assert len(find_conflicts(ledger, TODAY)) == 2
+
+
 def test_conflict_two_first_secretaries_in_one_village(ledger: Ledger, people: dict) -> None:
     other = roster.enlist(ledger, Cadre("王芳"), Posting(0, people["b"].id))
     ledger.bulk_load("导入", [("postings", Posting(other.cadre.id, people["a"].id, arrival=date(2026, 3, 1),

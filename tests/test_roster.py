@@ -252,6 +252,29 @@ def test_roster_statistics(demo_ledger: Ledger) -> None:
     assert roster.age_band(35) == "35岁及以下" and roster.age_band(36) == "36至45岁" and roster.age_band(None) == "未填"
 
 
+_PARTS = st.tuples(*(st.sampled_from(v) for v in (["在岗", "拟选派", "期满待轮换"], ["县直", "市直", "省直"],
+                                                    ["本科", "大专", "未填", "研究生"],
+                                                    ["35岁及以下", "36至45岁", "46至55岁", "56岁及以上", "未填"],
+                                                    ["男", "女"], ["重点村", "软弱涣散村", "其他"])))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_PARTS, max_size=60))
+def test_statistics_from_keys_count_as_a_plain_count(keys: list[tuple]) -> None:
+    """The panel counts pre-made keys (one pass a keystroke); the figures and their order are what a
+    plain count of each part gives: most frequent first, ties in the order first met, ages by band."""
+    from collections import Counter
+
+    s = roster.stats_of_keys(keys)
+    assert s.total == len(keys)
+    for i, group in enumerate((s.by_status, s.by_unit_level, s.by_education, None, s.by_gender, s.by_village_type)):
+        if group is not None:
+            assert list(group.items()) == Counter(k[i] for k in keys).most_common()
+    bands = Counter(k[3] for k in keys)
+    assert list(s.by_age) == [b for b in ["35岁及以下", "36至45岁", "46至55岁", "56岁及以上", "未填"] if bands[b]]
+    assert all(s.by_age[b] == bands[b] for b in s.by_age)
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.dates(min_value=date(2025, 9, 1), max_value=date(2028, 12, 31)))
 def test_status_in_force_only_moves_forward_with_the_date(day: date) -> None:

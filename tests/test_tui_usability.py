@@ -89,6 +89,35 @@ async def test_modal_footer_shows_its_own_keys(tmp_path: Path) -> None:
         assert footer_of(app).visible_keys == ["escape"]
 
 
+async def test_keys_under_a_form_stay_as_they_were(tmp_path: Path) -> None:
+    """A form over the registry leaves the registry's footer alone (its keys would change with the
+    focus and change back: two rebuilds, and every key painted again in the frame that shows the
+    saved row); once the registry is in front again its keys are looked at anew."""
+    app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_section(pilot, "2")
+        registry = app.screen
+        footer = registry.query_one(KeyFooter)
+        keys = list(footer.query("FooterKey"))
+        shown = footer.visible_keys
+        await pilot.press("e")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "VillageFormScreen"
+        assert list(footer.query("FooterKey")) == keys  # not rebuilt under the form
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is registry and footer.visible_keys == shown
+        assert list(footer.query("FooterKey")) == keys and not footer._skipped
+        # Keys that did change while another screen was in front are rebuilt when it is back.
+        footer._shown = None
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is registry and footer.visible_keys == shown
+        assert list(footer.query("FooterKey")) != keys
+
+
 # ---------------------------------------------------------------- tables and cursors
 
 

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState
 from ledgers.errors import LedgerError, StoreLocked, StoreNotWritable
 
 from .commands import GLOBAL_COMMANDS, bindings
+from .idle_gc import IdleCollector
 from .palette import ChinesePalette
 from .sections import Section, available_sections
 
@@ -65,6 +66,7 @@ class LedgerApp(App[int]):
         self.open_error: LedgerError | None = None
         self._pending_section: str | None = None  # the last section key pressed while the file was read
         self._froze = False  # this app has frozen the loaded ledger out of garbage collection
+        self.idle_gc = IdleCollector()  # full collections in the clerk's pauses (tui/idle_gc.py)
         # The first section's screen is the default screen (see get_default_screen), under its own mode.
         self.DEFAULT_MODE = self.sections[0].mode
         super().__init__()
@@ -165,6 +167,7 @@ class LedgerApp(App[int]):
         # later full collection, which would walk it all (~60 ms at prefecture scale) at random moments.
         gc.freeze()
         self._froze = True
+        self.idle_gc.start(self)
         if self.open_error is not None or self.ledger is None:
             from .screens.open_error import OpenErrorScreen
 
@@ -254,8 +257,14 @@ class LedgerApp(App[int]):
     def on_unmount(self) -> None:
         if self.ledger is not None:
             self.ledger.close()
+        self.idle_gc.stop()
         if self._froze:
             gc.unfreeze()  # what it froze may be collected again (tests run many apps in one process)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self.idle_gc.touched()
+        await super().on_event(event)
 
     # ------------------------------------------------------------ change propagation
 

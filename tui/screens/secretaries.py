@@ -83,10 +83,12 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
         """The worker built the row data for ledger ``version``."""
 
         def __init__(self, rows: list[RosterRow], entries: dict[int, RosterEntry], version: int,
-                     villages: int, cells: dict | None = None, stats: roster.RosterStats | None = None) -> None:
+                     villages: int, cells: dict | None = None, stats: roster.RosterStats | None = None,
+                     stat_keys: dict[int, roster.StatsKey] | None = None) -> None:
             super().__init__()
             self.cells = cells or {}
             self.stats = stats  # of the postings in force: the default view's statistics
+            self.stat_keys = stat_keys or {}  # what the statistics count of each posting
             self.rows = rows
             self.entries = entries
             self.version = version
@@ -99,6 +101,7 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
         self.folded_names: dict[int, str] = {}
         self.entries: dict[int, RosterEntry] = {}
         self.default_stats: roster.RosterStats | None = None  # of the default view (the postings in force)
+        self.stat_keys: dict[int, roster.StatsKey] = {}
         self.loaded_version = -1
         self.village_count = 1
         self.query_text = ""
@@ -160,14 +163,15 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
             # First load only, and the rows shown by default (ended postings are built when shown).
             in_force = [r for r in rows if r.in_force]
             cells = RosterTable.prebuild(in_force) if self.loaded_version < 0 else None
-            stats = roster.stats([entries[r.id] for r in in_force], ledger.today)
-            self.post_message(self.RowsBuilt(rows, entries, version, max(1, villages), cells, stats))
+            keys = {rid: roster.stats_key(e, ledger.today) for rid, e in entries.items()}
+            stats = roster.stats_of_keys(keys[r.id] for r in in_force)
+            self.post_message(self.RowsBuilt(rows, entries, version, max(1, villages), cells, stats, keys))
             return
 
     def on_secretaries_screen_rows_built(self, message: RowsBuilt) -> None:
         first = self.loaded_version < 0
         self.all_rows, self.entries = message.rows, message.entries
-        self.default_stats = message.stats
+        self.default_stats, self.stat_keys = message.stats, message.stat_keys
         # Worked out once per load, not per filter keystroke.
         self.in_force_rows = [r for r in self.all_rows if r.in_force]
         self.folded_names = {r.id: r.name.casefold() for r in self.all_rows}
@@ -323,8 +327,8 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
         if self.default_stats is not None and not self.filtered and not self.include_ended:
             stats = self.default_stats  # counted with the rows, off the main thread
         else:
-            shown = [self.entries[rid] for rid in self.table.shown if rid in self.entries]
-            stats = roster.stats(shown, self.ledger.today)
+            keys = self.stat_keys
+            stats = roster.stats_of_keys(keys[rid] for rid in self.table.shown if rid in keys)
         if box.border_title != "统计（随筛选）":  # setting it repaints the box, even unchanged
             box.border_title = "统计（随筛选）"
         box.show(stats)

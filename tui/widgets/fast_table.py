@@ -13,7 +13,12 @@ Here, per frame:
   * a one-line plain cell is cut or padded to its column directly (``_paint_plain``); any other
     text cell (spans, two lines) is laid out by Rich once per cell object and width
     (``_paint_text``), and only its styles are applied per frame;
-  * header cells are kept until their label or look changes.
+  * header cells are kept until their label or look changes;
+  * a row's painted lines are kept by what they depend on — the row's content (an epoch each
+    ``add_row``/``update_cell`` gives it), its place (row index: zebra colour, click meta), the
+    columns and their spans — not by DataTable's update count, which one changed cell bumps: after
+    Ctrl+S changed one village, the list under the closing form repainted all its rows (~20 ms of
+    the save's frame at 120×40); now it paints that row.
 
 The result must be the very segments DataTable paints — text, styles and the row/column meta a
 mouse click reads: tests/test_row_table_render.py compares both, cell by cell and line by line, on
@@ -23,6 +28,7 @@ DataTable way.
 """
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
@@ -38,6 +44,7 @@ from textual.widgets.data_table import RowKey
 # Blank cells (out of view) by width, height and style: the same few, painted on every line.
 _BLANKS: dict[tuple[int, int, Any], list[list[Segment]]] = {}
 _CACHE_LIMIT = 20_000
+_EPOCHS = itertools.count(1)  # a row's content version, unique across tables
 
 
 def _blank(width: int, height: int, style: Style) -> list[list[Segment]]:
@@ -80,7 +87,39 @@ class FastTable(DataTable):
         self._laid_out: dict[Any, tuple[Any, list[list[tuple[str, Style | None]]]]] = {}  # by cell object
         self._style_sums: dict[Any, Style] = {}
         self._header_cells: dict[Any, Any] = {}
+        self._row_epochs: dict[RowKey, int] = {}  # row → the version of its cells (see the docstring)
+        self._frame_sig: tuple[Any, ...] | None = None  # the columns and their spans in this frame
         super().__init__(**kwargs)
+
+    # ------------------------------------------------------------ row content versions
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> RowKey:
+        row_key = super().add_row(*cells, **kwargs)
+        self._row_epochs[row_key] = next(_EPOCHS)
+        return row_key
+
+    def update_cell(self, row_key: Any, column_key: Any, value: Any, *, update_width: bool = False) -> None:
+        super().update_cell(row_key, column_key, value, update_width=update_width)
+        self._row_epochs[row_key if isinstance(row_key, RowKey) else RowKey(row_key)] = next(_EPOCHS)
+
+    def remove_row(self, row_key: Any) -> None:
+        super().remove_row(row_key)
+        self._row_epochs.pop(row_key if isinstance(row_key, RowKey) else RowKey(row_key), None)
+
+    def clear(self, columns: bool = False) -> Any:
+        self._row_epochs = {}
+        return super().clear(columns)
+
+    def mark_rows_added(self, keys: Any) -> None:
+        """Rows put in by a caller that bypasses ``add_row`` (``RowTable.add_keyed_rows``)."""
+        for key in keys:
+            self._row_epochs[key] = next(_EPOCHS)
+
+    def _row_version(self, row_key: RowKey) -> Any:
+        """The row's content epoch; a row that came some other way is keyed by the update count
+        (repainted after any change, as DataTable does)."""
+        epoch = self._row_epochs.get(row_key)
+        return ("u", self._update_count) if epoch is None else epoch
 
     # ------------------------------------------------------------ the frame
 
@@ -90,13 +129,15 @@ class FastTable(DataTable):
         self._frame_styles = {}
         try:
             spans, x, fixed_width = [], 0, 0
-            for index, column in enumerate(self.ordered_columns):
+            columns = self.ordered_columns
+            for index, column in enumerate(columns):
                 w = column.get_render_width(self)
                 spans.append((x, x + w))
                 x += w
                 if index < self.fixed_columns:
                     fixed_width += w
             width, height = self.size
+            self._frame_sig = (tuple(c.key for c in columns), tuple(spans), width, self._row_label_column_width)
             scroll_x, scroll_y = round(self.scroll_x), round(self.scroll_y)
             self._view = (scroll_x + fixed_width, scroll_x + width, spans)
             fixed_rows_height = sum(self.get_row_height(self._row_locations.get_key(i)) for i in range(self.fixed_rows))
@@ -106,11 +147,11 @@ class FastTable(DataTable):
             self._frame_line = (width, scroll_x, scroll_y, fixed_rows_height, self.rich_style)
             self._frame_cell = self._cell_frame()
         except AttributeError:
-            self._view = self._frame_line = self._frame_cell = None
+            self._view = self._frame_line = self._frame_cell = self._frame_sig = None
         try:
             return super().render_lines(crop)
         finally:
-            self._view = self._frame_styles = self._frame_cell = self._frame_line = None
+            self._view = self._frame_styles = self._frame_cell = self._frame_line = self._frame_sig = None
 
     def render_line(self, y: int) -> Any:
         if self._waiting and not self.row_count and y == max(1, self.size.height // 3):
@@ -144,10 +185,13 @@ class FastTable(DataTable):
     def _cell_frame(self) -> tuple[Any, ...]:
         """What every cell of a frame reads from the table: padding, cursor settings, fixed rows and
         columns (reactives: a descriptor call each) and the token that makes painted cells stale."""
+        # In a frame, painted cells are keyed by their row's content and place (``_render_body_cell``)
+        # and the columns; outside one, by the update count as DataTable keys them.
+        columns = self._frame_sig or ("u", self._update_count)
         return (self.cell_padding, self.show_cursor, self._show_hover_cursor,
                 self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
                 self.fixed_rows, self.fixed_columns,
-                (self._update_count, self._pseudo_class_state, self._show_hover_cursor))
+                (columns, self._pseudo_class_state, self._show_hover_cursor))
 
     def _clear_caches(self) -> None:
         # Called by ``clear()`` on every re-filter. The laid-out cells, style sums and header cells are
@@ -188,12 +232,15 @@ class FastTable(DataTable):
         cursor_type = self.cursor_type
         if view is None or cursor_type not in ("row", "cell") or getattr(self, "_labelled_row_exists", True):
             return super()._render_line_in_row(row_key, line_no, base_style, cursor_location, hover_location)
-        cache_key = (row_key, line_no, base_style, cursor_location, hover_location, cursor_type,
-                     self.show_cursor, self._show_hover_cursor, self._update_count, self._pseudo_class_state)
+        row_index = self._row_locations.get(row_key) if row_key in self._row_locations else -1
+        # The cursor changes only its own row: the other rows keep their lines when it moves (each
+        # arrow key repainted every row).
+        cache_key = (row_key, self._row_version(row_key), row_index, self._frame_sig, line_no, base_style,
+                     cursor_location if cursor_location.row == row_index else None, hover_location,
+                     cursor_type, self.show_cursor, self._show_hover_cursor, self._pseudo_class_state)
         cached = self._row_render_cache.get(cache_key)
         if cached is not None:
             return cached
-        row_index = self._row_locations.get(row_key) if row_key in self._row_locations else -1
         lo, hi, spans = view
         by_row = cursor_type == "row"
         row_cursor, row_hover = cursor_location.row == row_index, hover_location.row == row_index
@@ -301,7 +348,8 @@ class FastTable(DataTable):
             # DataTable's cell cache keys every cell by these; one change makes every entry stale.
             self._painted, self._painted_token = {}, token
         column_key = self._column_locations.get_key(column_index)
-        cache_key = (row_key, column_key, base_style, cursor, hover, width)
+        cache_key = (row_key, self._row_version(row_key), row_index, column_key, column_index, base_style, cursor,
+                     hover, width)
         cached = self._painted.get(cache_key)
         if cached is not None:
             return cached

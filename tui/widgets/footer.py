@@ -25,6 +25,7 @@ class KeyFooter(Footer):
         self._shown: tuple | None = None  # what the keys were last built from
         self._rebuild_pending = False
         self._with_screen = with_screen
+        self._skipped = False  # a rebuild was left for when the screen is shown again
 
     def _keys_signature(self) -> tuple:
         active = self.screen.active_bindings
@@ -44,7 +45,18 @@ class KeyFooter(Footer):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
         self.fit_keys()
+
+    def on_unmount(self) -> None:
+        self.app.screen_change_signal.unsubscribe(self)
+        super().on_unmount()
+
+    def _screen_changed(self, screen: object) -> None:
+        if screen is self.screen and self._skipped and not self._rebuild_pending:
+            self._skipped = False
+            self._rebuild_pending = True
+            self.call_after_refresh(self._rebuild)
 
     async def recompose(self) -> None:
         # Footer rebuilds every key on each bindings signal — about ten while a screen mounts and
@@ -63,6 +75,13 @@ class KeyFooter(Footer):
     async def _rebuild(self) -> None:
         self._rebuild_pending = False
         if not self.is_attached:
+            return
+        if self.app.screen is not self.screen:
+            # Under a form (or another section in front): the keys would change because the focus
+            # left for the form, and change back when it closes — two rebuilds and, on closing, every
+            # key laid out and painted again in the frame that shows the saved row (~20 ms). The keys
+            # are looked at again when this screen is in front (``_screen_changed``).
+            self._skipped = True
             return
         signature = self._keys_signature()
         if signature == self._shown:

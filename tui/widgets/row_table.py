@@ -368,6 +368,7 @@ class SortedRowTable(RowTable, Generic[R]):
             self._data[row_key] = dict(zip(columns, cells))
             self.rows[row_key] = Row(row_key, self.ROW_HEIGHT, None, False)
             self._new_rows.add(row_key)
+        self.mark_rows_added(RowKey(key) for key, _ in rows)
         if not rows:
             return
         self._require_update_dimensions = True
