@@ -18,7 +18,7 @@ from typing import Protocol
 
 IDLE = 1.0  # seconds without a key or click
 TICK = 0.25  # how often the pause is looked for
-CAP = 200  # younger (generation 1) collections pending before one runs regardless
+CAP = 2_000  # younger (generation 1) collections pending before one runs regardless
 OFF = 1_000_000  # a generation-2 threshold never reached
 
 

@@ -102,6 +102,7 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
         self.entries: dict[int, RosterEntry] = {}
         self.default_stats: roster.RosterStats | None = None  # of the default view (the postings in force)
         self.stat_keys: dict[int, roster.StatsKey] = {}
+        self._stats_counted: tuple | None = None  # what the panel's figures were counted from
         self.loaded_version = -1
         self.village_count = 1
         self.query_text = ""
@@ -324,6 +325,12 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
         box = self.stats_panel
         if not box.display or self.loaded_version < 0:
             return
+        # Counted from the rows shown: a keystroke that shows the same rows changes no figure.
+        counted = (self.table.shown_version, id(self.stat_keys), self.filtered, self.include_ended,
+                   self.default_stats is not None)
+        if counted == self._stats_counted:
+            return
+        self._stats_counted = counted
         if self.default_stats is not None and not self.filtered and not self.include_ended:
             stats = self.default_stats  # counted with the rows, off the main thread
         else:

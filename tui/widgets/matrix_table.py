@@ -256,9 +256,11 @@ class MatrixTable(SortedRowTable[MatrixLine]):
                 label: Any = None) -> RowKey:
         return super().add_row(*cells, height=height, key=key, label=label)
 
-    def show(self, rows: Iterable[MatrixLine]) -> None:
-        super().show(rows)
-        self.fit()
+    def show(self, rows: Iterable[MatrixLine]) -> bool:
+        changed = super().show(rows)
+        if changed:
+            self.fit()
+        return changed
 
     def apply(self, rows: list[MatrixLine]) -> int:  # type: ignore[override]
         touched = super().apply(rows)

@@ -260,6 +260,7 @@ class SortedRowTable(RowTable, Generic[R]):
     def __init__(self, *, id: str | None = None, **kwargs: object) -> None:
         super().__init__(id=id, cell_padding=0, **kwargs)
         self.shown: dict[int, R] = {}
+        self.shown_version = 0  # changes whenever the rows shown do (what is counted from them follows)
         self._cells: dict[int, tuple[R, list[SortCell]]] = {}
         self._measured_cells: dict[int, list[SortCell]] = {}  # row id → the cells its width counts
         self.sort_column = self.DEFAULT_SORT
@@ -281,6 +282,7 @@ class SortedRowTable(RowTable, Generic[R]):
         self._cells.clear()
         self.clear(columns=True)
         self.shown = {}
+        self.shown_version += 1
         for c in columns:
             self.add_column(self._label(c), key=c.key, width=c.width)
 
@@ -326,16 +328,23 @@ class SortedRowTable(RowTable, Generic[R]):
             # loaded ledger, which the App freezes for the same reason.
             gc.freeze()
 
-    def show(self, rows: Iterable[R]) -> None:
-        """Replace every row (first load, or a new filter)."""
+    def show(self, rows: Iterable[R]) -> bool:
+        """Replace every row (first load, or a new filter). False when these very rows are shown
+        already, in this order — a letter typed that finds the same villages: nothing to repaint."""
+        ordered = self._ordered(rows)
+        shown = self.shown
+        if (len(ordered) == len(shown) == self.row_count
+                and all(old is new for old, new in zip(shown.values(), ordered))):
+            return False
         current = self.cursor_id if self.KEEP_CURSOR_ON_SHOW else None
         self.clear()
-        ordered = self._ordered(rows)
         self.shown = {row.id: row for row in ordered}
+        self.shown_version += 1
         self.add_keyed_rows([(str(row.id), self.cells(row)) for row in ordered])
         self._settle_dimensions()
         if current is not None:
             self.move_to(current)
+        return True
 
     def _settle_dimensions(self) -> None:
         """The column widths and scroll range of the new rows now, as ``DataTable._on_idle`` would
@@ -401,6 +410,7 @@ class SortedRowTable(RowTable, Generic[R]):
                         self.update_cell(str(rid), c.key, new_cell, update_width=True)
             self.shown[rid] = row
         if touched:
+            self.shown_version += 1
             self.resort()
         return touched
 
