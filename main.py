@@ -5,18 +5,22 @@ one Chinese line on stderr and a non-zero exit status, never a traceback.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ledgers.errors import LedgerError, StoreLocked
+
+if TYPE_CHECKING:
+    from ledgers.ledger import Ledger
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -48,14 +52,28 @@ class Context:
         self.db = db
         self.today = today
 
-    def open(self, *, read_only: bool = False, create: bool = False):
+    def require_file(self) -> None:
+        if not self.db.exists():
+            raise LedgerError(f"账本文件不存在：{self.db}。请检查 --db 路径（新账本在打开程序或载入演示数据时创建）。")
+
+    @contextlib.contextmanager
+    def open(self, *, read_only: bool = False, create: bool = False) -> Iterator[Ledger]:
         """The ledger; only commands that fill a ledger (demo, import, the app) create a missing
-        file — a mistyped --db must not be answered "ok" by check, nor turned into a file by undo."""
+        file — a mistyped --db must not be answered "ok" by check, nor turned into a file by undo.
+
+        A command that changed the file also keeps the dashboard's figures for the app's next start
+        (``tui.dashboard_view.keep_figures``), still holding the file: the copy describes it as written."""
         from ledgers.ledger import Ledger
 
-        if not create and not self.db.exists():
-            raise LedgerError(f"账本文件不存在：{self.db}。请检查 --db 路径（新账本在打开程序或载入演示数据时创建）。")
-        return Ledger.open(self.db, today=self.today, read_only=read_only)
+        if not create:
+            self.require_file()
+        with Ledger.open(self.db, today=self.today, read_only=read_only) as ledger:
+            version = ledger.version
+            yield ledger
+            if ledger.version != version and not ledger.read_only:
+                from tui.dashboard_view import keep_figures
+
+                keep_figures(self.db, ledger)
 
 
 def _parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -187,7 +205,7 @@ def check(obj: Context, as_json: bool) -> None:
     from ledgers.ledger import Ledger
 
     if not obj.db.exists():
-        obj.open(read_only=True)  # says the file does not exist
+        obj.require_file()  # says the file does not exist
     # Tolerant: a record that does not load is reported as an integrity error, not a stop.
     with Ledger.open(obj.db, today=obj.today, read_only=True, tolerant=True) as ledger:
         report = check_ledger(ledger)
@@ -267,6 +285,13 @@ def restore(obj: Context, backup_file: Path | None, list_only: bool) -> None:
         path = store.restore(backup_file)
         for skipped, why in store.skipped_backups:
             click.echo(terminal_safe(f"跳过备份 {skipped.name}：{why}"))
+    try:
+        with obj.open() as ledger:  # the restored file's figures, for the app's next start
+            from tui.dashboard_view import keep_figures
+
+            keep_figures(obj.db, ledger)
+    except LedgerError:
+        pass  # restored all the same; the next start counts them
     click.echo(f"已从 {path} 恢复账本 {obj.db}")
 
 

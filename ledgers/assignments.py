@@ -315,21 +315,24 @@ def _conflicts(ledger: Ledger, day: date) -> list[Conflict]:
         if len(ps) > 1:
             names = "、".join(holder_name(ledger, Role.FIRST_SECRETARY, p.cadre_id)[0] for p in ps)
             out.append(Conflict(vid, Role.FIRST_SECRETARY, f"同时有{len(ps)}名第一书记在岗（{names}）"))
-    held: dict[tuple[int, Role], list[Assignment]] = {}
+    # Keyed by (village, the role's place in Role) so that a plain sort orders them; first-format
+    # first-secretary assignments are left to the postings (migrated away).
+    held: dict[tuple[int, int], list[Assignment]] = {}
     for a in ledger.records("assignments"):
-        if a.active_on(day):
-            held.setdefault((a.village_id, a.role), []).append(a)
-    for (vid, role), rows in sorted(held.items(), key=lambda kv: (kv[0][0], _ROLE_ORDER[kv[0][1]])):
-        if role == Role.FIRST_SECRETARY:
-            continue  # an assignment of the first format; the posting decides (migrated away)
+        if a.role != Role.FIRST_SECRETARY and a.active_on(day):
+            held.setdefault((a.village_id, _ROLE_ORDER[a.role]), []).append(a)
+    leaders = ledger._cache["leaders"]
+    for (vid, _order), rows in sorted(held.items()):
+        role = rows[0].role
         if len(rows) > 1:
             names = "、".join(holder_name(ledger, role, a.holder_id)[0] for a in rows)
             out.append(Conflict(vid, role, f"{role.value}同时有{len(rows)}人（单位）：{names}"))
+        records = ledger._cache[_holder_collection(role)]
         for a in rows:
-            name, _ = holder_name(ledger, role, a.holder_id)
-            if name == DELETED:
+            holder = records.get(a.holder_id)
+            if holder is None:
                 out.append(Conflict(vid, role, f"{role.value}引用的记录（编号{a.holder_id}）不存在"))
-            elif role in LEADER_ROLES and ledger._cache["leaders"][a.holder_id].role != role:
-                out.append(Conflict(vid, role, f"{name}是{ledger._cache['leaders'][a.holder_id].role.value}，"
+            elif role in LEADER_ROLES and leaders[a.holder_id].role != role:
+                out.append(Conflict(vid, role, f"{holder.name}是{leaders[a.holder_id].role.value}，"
                                               f"不能作为{role.value}"))
     return out

@@ -303,3 +303,53 @@ async def test_quitting_keeps_the_figures_of_the_last_change(tmp_path: Path, gat
         assert app.ledger is None and "村（社区）24个" in static_text(app, "#dashboard-summary")
         gate.set()
         await settle(pilot)
+
+
+@pytest.mark.parametrize("command", [["demo", "--force"], ["undo"]])
+async def test_a_command_that_changed_the_file_keeps_the_figures_for_the_next_start(
+        tmp_path: Path, gate: Gate, command: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """After ``demo``, ``import`` or ``undo`` the next start found no copy that described the file and
+    counted everything before its figures came; the command keeps them itself (issue 13), for the
+    terminal it runs in (the bars' width)."""
+    from click.testing import CliRunner
+
+    monkeypatch.setenv("COLUMNS", str(SIZE[0]))
+    monkeypatch.setenv("LINES", str(SIZE[1]))
+
+    from main import cli
+    from tui import figures_cache
+
+    db = demo_db(tmp_path / "l.json")
+    with Ledger.open(db, today=TODAY) as ledger:  # a change for undo to take back
+        village = ledger.villages()[0]
+        village.population += 1
+        ledger.save_village(village)
+    result = CliRunner().invoke(cli, ["--db", str(db), "--today", TODAY.isoformat(), *command])
+    assert result.exit_code == 0, result.output
+    assert figures_cache.load(db, TODAY) is not None  # describes the file as the command left it
+    gate.clear()
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.ledger is None  # still reading …
+        kept = static_text(app, "#dashboard-summary")
+        assert "村（社区）25个" in kept  # … and the figures are up
+        panels = {pid: option_texts(app, f"#{pid}") for pid in ("panel-cases", "panel-overdue", "panel-matrix",
+                                                                  "panel-terms", "panel-tiers", "panel-people")}
+        gate.set()
+        await settle(pilot)
+        assert app.screen.figures is not None and not app.screen.from_copy
+        # The counted figures are the ones that were shown.
+        assert static_text(app, "#dashboard-summary") == kept
+        assert {pid: option_texts(app, f"#{pid}") for pid in panels} == panels
+
+
+def test_read_only_commands_keep_no_figures(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from main import cli
+
+    db = demo_db(tmp_path / "l.json")
+    for args in (["check"], ["lookup", "qsc"], ["log"]):
+        CliRunner().invoke(cli, ["--db", str(db), "--today", TODAY.isoformat(), *args])
+    assert not (tmp_path / "l.json.figures.json").exists()

@@ -4,7 +4,8 @@ scale the figures came ~0.3 s after the first frame, 2.7× a bare Textual app's 
 
 The copy is used only when it is exactly what would be computed now: the ledger file has the same
 size and modification time (ns) as when the figures were counted from it — any write, by this app,
-the CLI or a colleague's copy, changes them. On another day (the first start of a morning) only the
+the CLI or a colleague's copy, changes them. The app keeps the copy after it counted; a CLI command
+that changed the file keeps it before letting go of the file (``tui.dashboard_view.keep_figures``). On another day (the first start of a morning) only the
 figures that do not depend on the date are shown from it (villages, cases by stage, income tiers,
 first secretaries in post); overdue tasks, terms ending, the 四个一 slots and ages are counted anew.
 A copy of another file is ignored and the figures come as before. The ledger is

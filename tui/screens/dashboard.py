@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid
@@ -19,26 +18,18 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ledgers.models import CaseState, IncomeTier, SecretaryStatus
+from ledgers.models import CaseState, IncomeTier
 
 from ..commands import Command
-from ..widgets.bars import bar_line, pad
+from ..dashboard_view import DATED_PANELS, PANELS, panels, summary
+from ..dashboard_view import view as dashboard_view
 from .base import SectionScreen
 
 if TYPE_CHECKING:
     from ledgers.stats import Dashboard
 
-STATE_STYLE = {CaseState.RECTIFYING: "$warning", CaseState.AWAITING_ACCEPTANCE: "$warning",
-               CaseState.RELAPSED: "$error", CaseState.DISMISSED: "$text-muted", CaseState.ARCHIVED: "$text-muted"}
-GRID_COLUMNS = 3  # as in app.tcss (#dashboard-grid)
-KEPT_LINES = 24  # lines per panel kept for the next start (``keep_view``)
-DATED_PANELS = ("panel-overdue", "panel-matrix", "panel-terms", "panel-people")  # counted anew on another day
-
 OPENING = "正在打开账本……"
 COMPUTING = "正在统计……"
-PANELS = (("panel-cases", "整顿案卷（按阶段）"), ("panel-overdue", "逾期整改任务"), ("panel-matrix", "“四个一”缺口与冲突"),
-          ("panel-terms", "第一书记待办"), ("panel-tiers", "村集体经济收入档次"), ("panel-people", "书记队伍"))
-
 
 class DashboardScreen(SectionScreen):
     """The overview (概览)."""
@@ -136,7 +127,7 @@ class DashboardScreen(SectionScreen):
         change is written before ``version`` moves on) on ``d.today``."""
         from .. import figures_cache
 
-        view = self._view()
+        view = dashboard_view(d, self.size.width or self.app.size.width)
         if view is not None:
             figures_cache.save(self.ledger_app.db_path, d.today, view)
 
@@ -153,24 +144,6 @@ class DashboardScreen(SectionScreen):
             self.figures, self.shown_version = dashboard(ledger, None), ledger.version
             self.show(self.figures)
         self.keep_view(self.figures)
-
-    def _view(self) -> dict | None:
-        panels = {}
-        for pid, _title in PANELS:
-            panel = self.query_one(f"#{pid}", OptionList)
-            options = []
-            # The lines a panel shows before the file is read: enough to fill it on a tall terminal
-            # (laying out all of them — 180 gaps at prefecture scale — slowed the first frame).
-            for option in panel.options[:KEPT_LINES]:
-                prompt = option.prompt
-                if not isinstance(prompt, Content) or any(not isinstance(sp.style, str) for sp in prompt.spans):
-                    return None  # not kept as text and style names: no copy rather than a wrong one
-                options.append([prompt.plain, [[sp.start, sp.end, sp.style] for sp in prompt.spans],
-                                option.id, option.disabled])
-            panels[pid] = {"title": str(panel.border_title or ""), "options": options}
-        summary = self.query_one("#dashboard-summary", Static).content
-        return {"summary": getattr(summary, "plain", str(summary)), "panels": panels,
-                "undated": self._undated}
 
     def show_kept(self) -> None:
         """The figures kept by the last run for this very file, with the first frame (on another day
@@ -189,11 +162,11 @@ class DashboardScreen(SectionScreen):
         try:
             # Another day: the figures that depend on the date (overdue tasks, terms, slots that start or
             # end, ages) are counted anew; the others are the file's, unchanged since.
-            panels = [(pid, view["panels"][pid]) for pid, _title in PANELS if same_day or pid not in DATED_PANELS]
+            chosen = [(pid, view["panels"][pid]) for pid, _title in PANELS if same_day or pid not in DATED_PANELS]
             built = [(pid, str(panel["title"]),
                       [Option(Content(str(plain), spans=[Span(int(a), int(b), str(st)) for a, b, st in spans]),
                               id=oid, disabled=bool(disabled)) for plain, spans, oid, disabled in panel["options"]])
-                     for pid, panel in panels]
+                     for pid, panel in chosen]
             summary = str(view["summary"]) if same_day else \
                 f"{today.isoformat()} · 统计范围：全部年度 · {view['undated']} · 逾期任务等按今天的日期统计中……"
             if not same_day and not view["undated"]:
@@ -221,102 +194,18 @@ class DashboardScreen(SectionScreen):
     # ------------------------------------------------------------ drawing
 
     def show(self, d: Dashboard) -> None:
-        dual = f"{d.dual_role_ratio * 100:.1f}%" if d.dual_role_ratio is not None else "—"
-        age = f"{d.secretary_avg_age:.1f}岁" if d.secretary_avg_age is not None else "—"
-        # 在岗 and 期满待轮换 are both still in their village: "驻村", so the panel's 在岗 line is not contradicted.
-        active_fs = sum(n for s, n in d.secretaries_by_status.items()
-                        if s in (SecretaryStatus.ACTIVE, SecretaryStatus.TERM_ENDING))
-        scope = f"{self.year}年批次" if self.year else "全部年度"
-        summary = (f"{d.today.isoformat()} · 统计范围：{scope} · 村（社区）{d.villages}个 · 进行中整顿案卷{d.active_cases}个 · "
-                   f"逾期任务{len(d.overdue)}项 · 一肩挑比例{dual} · 村书记平均年龄{age} · 驻村第一书记{active_fs}名")
-        # What does not depend on the date, for the next start on another day (``show_kept``).
-        self._undated = f"村（社区）{d.villages}个 · 进行中整顿案卷{d.active_cases}个 · 驻村第一书记{active_fs}名"
-        self.query_one("#dashboard-summary", Static).update(Content(summary))
-        self._fill("panel-cases", self._case_options(d), f"整顿案卷（按阶段，共{sum(d.cases_by_state.values())}个）")
-        self._fill("panel-overdue", self._overdue_options(d), f"逾期整改任务（{len(d.overdue)}项）")
-        gaps, conflicts = d.matrix.gap_count, len(d.matrix.conflicts)
-        self._fill("panel-matrix", self._matrix_options(d), f"“四个一”缺{gaps}项、冲突{conflicts}项")
-        self._fill("panel-terms", self._term_options(d), f"第一书记待办（{len(d.todos) + len(d.terms_ending)}项）")
-        self._fill("panel-tiers", self._tier_options(d), "村集体经济收入档次")
-        self._fill("panel-people", self._people_options(d), "书记队伍")
+        line, self._undated = summary(d, self.year)
+        self.query_one("#dashboard-summary", Static).update(Content(line))
+        for pid, title, options in panels(d, self.size.width):
+            self._fill(pid, options, title)
 
     def _fill(self, pid: str, options: list[Option], title: str) -> None:
         panel = self.query_one(f"#{pid}", OptionList)
         highlighted = panel.highlighted
         panel.border_title = title
-        panel.set_options(options or [Option(Content.styled("（无）", "dim"), disabled=True)])
-        if options:
+        panel.set_options(options)
+        if not options[0].disabled:
             panel.highlighted = min(highlighted or 0, len(options) - 1)
-
-    def _bar_width(self, pid: str, label_width: int, top: int) -> int:
-        """Bars fill what the panel has left after the label and the number (at least 3 cells)."""
-        # From the screen width, not the panel's current region: the panels may not be laid out yet
-        # when the figures arrive. Three columns with 1-cell gutters; border and padding take 4
-        # cells, a vertical scrollbar (small terminals) 2 more.
-        room = (self.size.width - 2) // GRID_COLUMNS - 4
-        return max(3, min(24, room - label_width - len(str(top)) - 4))
-
-    def _case_options(self, d: Dashboard) -> list[Option]:
-        top = max(d.cases_by_state.values(), default=0)
-        width = self._bar_width("panel-cases", 9, top)
-        return [Option(bar_line(s.value, n, top, label_width=9, bar_width=width, style=STATE_STYLE.get(s, "")),
-                       id=f"state:{s.name}") for s, n in d.cases_by_state.items() if n]
-
-    def _overdue_options(self, d: Dashboard) -> list[Option]:
-        # Two lines per task: village and days overdue, then the problem (indented, wraps).
-        return [Option(Content.assemble(Content(pad(o.village, 10)), Content.styled(f"逾期{o.days}天", "bold red"),
-                                        Content("\n  "), Content.styled(o.task.problem, "dim")),
-                       id=f"village:{o.village_id}:{n}")
-                for n, o in enumerate(d.overdue)]
-
-    def _matrix_options(self, d: Dashboard) -> list[Option]:
-        out = []
-        for n, row in enumerate(d.matrix.rows):
-            if row.gaps:
-                short = "、".join(r.short for r in row.gaps)
-                out.append(Option(Content.assemble(Content(pad(row.village.name, 10)),
-                                                   Content.styled(f"缺：{short}", "red")),
-                                  id=f"matrix:{row.village.id}:g{n}"))
-        names = {row.village.id: row.village.name for row in d.matrix.rows}
-        for n, c in enumerate(d.matrix.conflicts):  # every one, at its village: the count in the title
-            out.append(Option(Content.assemble(Content(pad(names.get(c.village_id, ""), 10)),
-                                               Content.styled(f"冲突：{c.message}", "bold red")),
-                              id=f"matrix:{c.village_id}:c{n}"))
-        return out
-
-    def _term_options(self, d: Dashboard) -> list[Option]:
-        # R11 first (召回 / 约谈, each opening the posting), then the terms ending soonest.
-        out = []
-        for n, t in enumerate(d.todos):
-            word, style = ("应召回", "bold red") if t.recall else ("应约谈", "yellow")
-            out.append(Option(Content.assemble(Content(pad(t.entry.name, 8)), Content(pad(t.entry.village, 10)),
-                                               Content.styled(word, style)),
-                              id=f"posting:{t.entry.id}:r{n}"))
-        for n, t in enumerate(d.terms_ending):
-            style = "bold red" if t.urgent else "yellow"
-            when = f"还有{t.days}天" if t.days >= 0 else f"已过期{-t.days}天"
-            line = Content.assemble(Content(pad(t.secretary.name, 8)), Content(pad(t.village or "（未驻村）", 10)),
-                                    Content.styled(when, style))
-            out.append(Option(line, id=f"posting:{t.secretary.id}:t{n}"))
-        return out
-
-    def _tier_options(self, d: Dashboard) -> list[Option]:
-        top = max(d.tiers.values(), default=0)
-        width = self._bar_width("panel-tiers", 13, top)
-        return [Option(bar_line(t.value, n, top, label_width=13, bar_width=width,
-                                style="$error" if t in (IncomeTier.SHELL, IncomeTier.WEAK) else ""),
-                       id=f"tier:{t.name}") for t, n in d.tiers.items() if n]
-
-    def _people_options(self, d: Dashboard) -> list[Option]:
-        dual = f"{d.dual_role_ratio * 100:.1f}%" if d.dual_role_ratio is not None else "—"
-        age = f"{d.secretary_avg_age:.1f}岁" if d.secretary_avg_age is not None else "—"
-        college = f"{d.secretary_college_ratio * 100:.1f}%" if d.secretary_college_ratio is not None else "—"
-        rows = [("村书记一肩挑", dual), ("村书记平均年龄", age), ("村书记大专以上", college)]
-        rows += [(f"第一书记{status.value}" if status.value == "在岗" else status.value, str(n))
-                 for status, n in d.secretaries_by_status.items() if n]
-        width = max(cell_len(label) for label, _ in rows) + 1
-        return [Option(Content.assemble(Content(pad(label, width)), Content.styled(value, "bold")))
-                for label, value in rows]
 
     # ------------------------------------------------------------ opening
 

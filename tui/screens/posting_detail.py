@@ -24,6 +24,7 @@ from ledgers.rules import best_grade_allowed, r11_todo
 from ledgers.validate import mask_id, mask_phone
 
 from ..commands import Command
+from ..widgets.facts import facts
 from ..widgets.footer import KeyFooter
 from ..widgets.roster_table import GRADE_STYLE, STATUS_STYLE
 from .base import CommandScreen
@@ -148,15 +149,6 @@ class PostingActions:
 
 
 # ---------------------------------------------------------------- panels
-
-
-def facts(rows: list[tuple[str, str | Text]]) -> Table:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")  # CJK has no spaces to wrap at: fold rather than cut
-    for label, value in rows:
-        grid.add_row(Text(label), value if isinstance(value, Text) else Text(value))
-    return grid
 
 
 def days_text(end: date | None, today: date, s: Settings, serving: bool) -> Text:

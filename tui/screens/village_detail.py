@@ -12,7 +12,6 @@ from datetime import date
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -25,19 +24,11 @@ from ledgers.validate import mask_phone
 
 from ..commands import Command
 from ..widgets.case_panels import holder_text
+from ..widgets.facts import Facts, facts
 from ..widgets.footer import KeyFooter
 from .base import CommandScreen
 
 LEVEL_STYLE = {Level.ERROR: "bold red", Level.WARNING: "yellow", Level.INFO: "cyan"}
-
-
-def _facts(rows: list[tuple[str, str | Text]]) -> Table:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")  # CJK has no spaces to wrap at: fold rather than cut with …
-    for label, value in rows:
-        grid.add_row(Text(label), value if isinstance(value, Text) else Text(value))
-    return grid
 
 
 def money(amount: int) -> str:
@@ -75,18 +66,14 @@ def registry_panel(st: VillageStatus) -> RenderableType:
         rows.append(("换届时间", v.org_term_start.isoformat()))
     if v.note:
         rows.append(("备注", v.note))
-    return _facts(rows)
+    return facts(rows)
 
 
 def findings_panel(st: VillageStatus) -> RenderableType:
     if not st.findings:
         return Text("无规则提示", style="dim")
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
-    for f in st.findings:
-        grid.add_row(Text.assemble((f.level.value, LEVEL_STYLE[f.level]), (f" {f.rule}", "dim")), Text(f.message))
-    return grid
+    return Facts([(Text.assemble((f.level.value, LEVEL_STYLE[f.level]), (f" {f.rule}", "dim")), Text(f.message))
+                  for f in st.findings], gap=1, label_style="")
 
 
 def case_panel(st: VillageStatus) -> RenderableType:
@@ -105,7 +92,7 @@ def case_panel(st: VillageStatus) -> RenderableType:
         # The deadline and owner are separate words: a narrow panel wraps before them, never inside a date.
         due = t.deadline.isoformat() if t.deadline else "未定"
         rows.append(("逾期", Text.assemble((t.problem, "bold red"), (f" 期限{due} {t.owner or '未定责任人'}", "red"))))
-    return _facts(rows)
+    return facts(rows)
 
 
 def needs_slots(st: VillageStatus) -> bool:
@@ -127,7 +114,7 @@ def slots_panel(st: VillageStatus) -> RenderableType:
             rows.append((role.value, holder_text(h)))
     for c in st.conflicts:
         rows.append(("冲突", Text(c.message, style="bold red")))
-    return _facts(rows)
+    return facts(rows)
 
 
 def case_label(c: RectificationCase) -> str:
@@ -145,7 +132,7 @@ def secretary_panel(st: VillageStatus, today: date, s: Settings) -> RenderableTy
     if days is not None:
         term.append(f"（还有{days}天）" if days >= 0 else f"（已过期{-days}天）",
                     style="bold red" if days <= s.term_urgent_days else "yellow" if days <= s.term_warn_days else "")
-    return _facts([
+    return facts([
         ("姓名", fs.name),
         ("派出单位", fs.cadre.dispatching_unit or "—"),
         ("状态", str(fs.status)),

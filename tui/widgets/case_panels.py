@@ -8,22 +8,13 @@ terminal wraps between words instead of cutting ``2026-05-07`` in two.
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from ledgers.ledger import Holder, Ledger
 from ledgers.models import RectificationCase, Role
 from ledgers.rules import consolidation_end, dissatisfied_pct
 
-
-def facts(rows: list[tuple[str, str | Text]]) -> Table:
-    """Label / value pairs; labels never wrap, values fold (CJK has no spaces to wrap at)."""
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for label, value in rows:
-        grid.add_row(Text(label), value if isinstance(value, Text) else Text(value))
-    return grid
+from .facts import facts
 
 
 def holder_text(h: Holder) -> Text:
