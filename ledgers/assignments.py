@@ -11,6 +11,7 @@ card, ``check`` and the 通报 all read.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -272,7 +273,7 @@ def end_assignment(ledger: Ledger, assignment_id: int, end: date | None = None) 
 # ---------------------------------------------------------------- conflicts
 
 
-def conflicts(ledger: Ledger, on: date | None = None) -> list[Conflict]:
+def conflicts(ledger: Ledger, on: date | None = None, village_id: int | None = None) -> list[Conflict]:
     """Every conflict on ``on`` (today), one per village and slot it concerns:
 
     - a first secretary (cadre) serving in two villages at once (reported at each);
@@ -283,20 +284,34 @@ def conflicts(ledger: Ledger, on: date | None = None) -> list[Conflict]:
     - a serving first secretary who is not a Party member (R7).
 
     Entry paths refuse all of these; they come from hand-edited files, imports of old sheets and
-    files migrated from the first format."""
+    files migrated from the first format. ``village_id``: only those at that village (a card), counted
+    from its own records and those of its first secretaries unless all are counted already."""
     day = on or ledger.today
+    if village_id is not None:
+        everything = ledger.kept(("conflicts", day))
+        if everything is not None:
+            return [c for c in everything if c.village_id == village_id]
+        return _conflicts(ledger, day, village_id)
     return list(ledger.current(("conflicts", day), lambda: _conflicts(ledger, day)))
 
 
 _ROLE_ORDER = {role: n for n, role in enumerate(Role)}
 
 
-def _conflicts(ledger: Ledger, day: date) -> list[Conflict]:
+def _conflicts(ledger: Ledger, day: date, village: int | None = None) -> list[Conflict]:
+    """All conflicts, or those at ``village``: the same reckoning over the records that can make
+    one there (its assignments, every posting of a cadre serving there), in the same order."""
+    postings: Iterable[Posting] = ledger.records("postings")
+    assignments: Iterable[Assignment] = ledger.records("assignments")
+    if village is not None:
+        here = {p.cadre_id for p in _postings_by_village(ledger).get(village, ()) if p.serves_on(day)}
+        postings = [p for p in postings if p.cadre_id in here]
+        assignments = [a for a in assignments if a.village_id == village]
     out: list[Conflict] = []
     cadres = ledger._cache["cadres"]
     by_cadre: dict[int, set[int]] = {}
     by_village: dict[int, list[Posting]] = {}
-    for p in ledger.records("postings"):
+    for p in postings:
         if p.serves_on(day):
             by_cadre.setdefault(p.cadre_id, set()).add(p.village_id)
             by_village.setdefault(p.village_id, []).append(p)
@@ -318,7 +333,7 @@ def _conflicts(ledger: Ledger, day: date) -> list[Conflict]:
     # Keyed by (village, the role's place in Role) so that a plain sort orders them; first-format
     # first-secretary assignments are left to the postings (migrated away).
     held: dict[tuple[int, int], list[Assignment]] = {}
-    for a in ledger.records("assignments"):
+    for a in assignments:
         if a.role != Role.FIRST_SECRETARY and a.active_on(day):
             held.setdefault((a.village_id, _ROLE_ORDER[a.role]), []).append(a)
     leaders = ledger._cache["leaders"]
@@ -335,4 +350,4 @@ def _conflicts(ledger: Ledger, day: date) -> list[Conflict]:
             elif role in LEADER_ROLES and leaders[a.holder_id].role != role:
                 out.append(Conflict(vid, role, f"{holder.name}是{leaders[a.holder_id].role.value}，"
                                               f"不能作为{role.value}"))
-    return out
+    return out if village is None else [c for c in out if c.village_id == village]

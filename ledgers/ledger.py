@@ -280,6 +280,11 @@ class Ledger:
             values[key] = build()
         return values[key]
 
+    def kept(self, key: Any) -> Any:
+        """What ``current`` keeps under ``key`` for this version, or None."""
+        version, values = self._current
+        return values.get(key) if version == self.version else None
+
     def keyed(self, collection: str, name: str, key: Callable[[Any], Any]) -> dict[Any, set[int]]:
         """``key(record)`` → ids of ``collection``, kept current by every commit instead of rebuilt:
         a uniqueness check per save (a village's name, a cadre's ID number) stays O(1) when an

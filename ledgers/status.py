@@ -102,6 +102,6 @@ def village_status(ledger: Ledger, village_id: int) -> VillageStatus:
         findings=findings,
         funds=village_funds(v, s).describe(),
         past_cases=[c for c in cases if c is not case],
-        conflicts=[c for c in conflicts(ledger) if c.village_id == village_id],
+        conflicts=conflicts(ledger, village_id=village_id),
         planned=planned,
     )

@@ -245,6 +245,11 @@ def _normalize_id_number(s: str, field: str) -> str:
     return text
 
 
+def load_region_codes() -> None:
+    """Read the county-code table now (it is read on the first ID number checked otherwise)."""
+    _region_known("110101")
+
+
 @functools.lru_cache(maxsize=4096)
 def _region_known(code: str) -> bool:
     from stdnum import numdb

@@ -191,6 +191,34 @@ def test_conflicts_are_kept_until_the_ledger_changes(ledger: Ledger, people: dic
     assert len(find_conflicts(ledger, TODAY)) == 2
 
 
+def test_one_village_s_conflicts_are_its_share_of_all(ledger: Ledger, people: dict, demo_ledger: Ledger) -> None:
+    """A card counts only its village's conflicts (from its records and its secretaries'); they are
+    exactly, and in the same order, the ones all-villages counting puts at that village."""
+    from ledgers.assignments import conflicts
+
+    a, b = people["a"].id, people["b"].id
+    other = roster.enlist(ledger, Cadre("王芳"), Posting(0, b))
+    ledger.bulk_load("导入", [
+        ("postings", Posting(people["fs"].cadre.id, b, arrival=date(2026, 2, 1), status=SecretaryStatus.ACTIVE)),
+        ("postings", Posting(other.cadre.id, a, arrival=date(2026, 3, 1), status=SecretaryStatus.ACTIVE)),
+        ("assignments", Assignment(a, Role.COUNTY_LEADER, people["town"].id, date(2026, 1, 1))),
+        ("assignments", Assignment(a, Role.PAIRED_UNIT, people["unit"].id, date(2026, 1, 1))),
+        ("assignments", Assignment(a, Role.PAIRED_UNIT, 99, date(2026, 2, 1))),
+    ])
+    cadre = ledger.get("cadres", other.cadre.id, "第一书记")
+    ledger.bulk_load("手工修改", [("cadres", replace(cadre, political_status="群众"))])
+    for led in (ledger, demo_ledger):
+        for day in (TODAY, date(2026, 1, 15)):
+            villages = [v.id for v in led.villages()]
+            led.reload()  # nothing counted yet: each village counts its own
+            alone = {v: conflicts(led, day, village_id=v) for v in villages}
+            everything = conflicts(led, day)
+            assert (everything or day != TODAY) and sum(map(len, alone.values())) == len(everything)
+            for v in villages:
+                share = [c for c in everything if c.village_id == v]
+                assert alone[v] == share == conflicts(led, day, village_id=v)  # (the last from the count kept)
+
+
 def test_conflict_two_first_secretaries_in_one_village(ledger: Ledger, people: dict) -> None:
     other = roster.enlist(ledger, Cadre("王芳"), Posting(0, people["b"].id))
     ledger.bulk_load("导入", [("postings", Posting(other.cadre.id, people["a"].id, arrival=date(2026, 3, 1),

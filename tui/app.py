@@ -239,10 +239,15 @@ class LedgerApp(App[int]):
         """pypinyin over every village name is slow: build the lookup index off the main thread,
         and the per-village lines the lookup shows (state, gaps) with it."""
         if self.ledger is not None:
+            from ledgers.validate import load_region_codes
+
             from .modals.lookup import BRIEFS
 
             self.ledger.ensure_index()
             BRIEFS.prime(self.ledger)
+            # The county codes an ID number is checked against: read here, not when the first card
+            # with a first secretary opens (~40 ms of that card at once).
+            load_region_codes()
 
     async def action_quit(self) -> None:
         for screen in self._all_screens():
