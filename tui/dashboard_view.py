@@ -72,11 +72,16 @@ def panels(d: Dashboard, screen_width: int) -> list[tuple[str, str, list[Option]
 
 
 def view(d: Dashboard, screen_width: int) -> dict[str, Any] | None:
+    """What ``figures_cache`` keeps of ``d`` (all years) at ``screen_width``: see ``view_of``."""
+    line, undated = summary(d)
+    return view_of(line, undated, panels(d, screen_width))
+
+
+def view_of(line: str, undated: str, shown: list[tuple[str, str, list[Option]]]) -> dict[str, Any] | None:
     """What ``figures_cache`` keeps: the summary, each panel's title and first lines (text, style
     names, id, disabled), the undated figures; None if a line is not plain text with style names."""
-    line, undated = summary(d)
     kept: dict[str, Any] = {}
-    for pid, title, options in panels(d, screen_width):
+    for pid, title, options in shown:
         lines = []
         for option in options[:KEPT_LINES]:
             prompt = option.prompt

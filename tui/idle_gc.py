@@ -33,6 +33,7 @@ class IdleCollector:
     def __init__(self) -> None:
         self.last_input = time.monotonic()
         self._saved: tuple[int, int, int] | None = None
+        self._due = 1  # pending younger collections that would start a full one (Python's third threshold)
         self.collections = 0  # full collections run here (for tests)
 
     @property

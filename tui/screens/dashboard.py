@@ -21,8 +21,7 @@ from textual.widgets.option_list import Option
 from ledgers.models import CaseState, IncomeTier
 
 from ..commands import Command
-from ..dashboard_view import DATED_PANELS, PANELS, panels, summary
-from ..dashboard_view import view as dashboard_view
+from ..dashboard_view import DATED_PANELS, PANELS, panels, summary, view_of
 from .base import SectionScreen
 
 if TYPE_CHECKING:
@@ -58,6 +57,7 @@ class DashboardScreen(SectionScreen):
         self.shown_version = -1
         self.from_copy = False  # showing the figures kept from the last run (``tui.figures_cache``)
         self._undated = ""  # the summary's figures that do not depend on the date (``show``)
+        self._shown: tuple[str, list] = ("", [])  # the summary and panels ``show`` last built
 
     def compose_body(self) -> ComposeResult:
         yield Static(OPENING, id="dashboard-summary", markup=False)
@@ -123,11 +123,12 @@ class DashboardScreen(SectionScreen):
     # ------------------------------------------------------------ the figures kept for the next start
 
     def keep_view(self, d: Dashboard) -> None:
-        """Keep what is shown now beside the file: it describes the file as it is on disk (every
-        change is written before ``version`` moves on) on ``d.today``."""
+        """Keep what is shown now (``d``, all years) beside the file: it describes the file as it is on
+        disk (every change is written before ``version`` moves on) on ``d.today``."""
         from .. import figures_cache
 
-        view = dashboard_view(d, self.size.width or self.app.size.width)
+        line, shown = self._shown
+        view = view_of(line, self._undated, shown)
         if view is not None:
             figures_cache.save(self.ledger_app.db_path, d.today, view)
 
@@ -195,8 +196,10 @@ class DashboardScreen(SectionScreen):
 
     def show(self, d: Dashboard) -> None:
         line, self._undated = summary(d, self.year)
+        shown = panels(d, self.size.width)
+        self._shown = (line, shown)  # what ``keep_view`` keeps: the lines as built here, not built again
         self.query_one("#dashboard-summary", Static).update(Content(line))
-        for pid, title, options in panels(d, self.size.width):
+        for pid, title, options in shown:
             self._fill(pid, options, title)
 
     def _fill(self, pid: str, options: list[Option], title: str) -> None:

@@ -83,6 +83,7 @@ class KeyFooter(Footer):
             # are looked at again when this screen is in front (``_screen_changed``).
             self._skipped = True
             return
+        self._skipped = False  # looked at now: nothing is left for the screen's return
         signature = self._keys_signature()
         if signature == self._shown:
             return
