@@ -5,12 +5,16 @@ scale (2,040 villages, 500 cases, 1,500 postings), in one app run:
     last frame that caused is painted (first visit);
   * filter — the filter text changed (as the filter line does after its typing delay) until the last
     frame it caused is painted (``frames.FrameClock``), over a series of queries typed key by key
-    (initials, pinyin, hanzi).
+    (initials, pinyin, hanzi), the same series in every section: the time of the whole series, its
+    median and its worst keystroke.
 
-Issue 9 asks both new screens to open and filter at least as fast as 村情 (ratios below ≤ 1.0);
-issue 13's goal for a filter keystroke is ≤ 50 ms.
+Issue 9 asks both new screens to open and filter at least as fast as 村情 (ratios ≤ 1.0). For the
+filter the ratio is the whole series' (the same letters typed in both lists): a keystroke either
+finds new rows (30–50 ms here) or the same ones (5–10 ms), and the median of such a mix falls on
+one side or the other of that gap by chance — one run's median said 1.17× where the sum said 0.94×.
+Issue 13's goal for a filter keystroke is ≤ 50 ms (the median; the worst is printed beside it).
 
-Run: ``python bench/bench_sections.py [--runs 3]``. Not run by pytest.
+Run: ``python bench/bench_sections.py [--runs 4] [--rounds 3]``. Not run by pytest.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -44,10 +49,18 @@ async def wait_rows(app, pilot, timeout: float = 30.0) -> None:
     raise TimeoutError(type(app.screen).__name__)
 
 
-async def one_run(db: Path) -> dict[str, dict[str, float]]:
+async def one_run(db: Path, turn: int, rounds: int) -> dict[str, dict[str, Any]]:
+    """One app: each section opened for the first time, then ``rounds`` rounds in which every
+    section in turn has the query series typed into it. Sections are visited in an order rotated
+    by ``turn``, and their filter series interleaved: this machine drifts between faster and slower
+    spells of seconds (the same series took 860 and 1,100 ms minutes apart), and timing one section
+    after another gave the later ones the drift as well as their own cost."""
     from tui.app import make_app
+    from tui.idle_gc import IDLE, TICK
+    from tui.screens.matrix import PRIME_DELAY
 
-    out: dict[str, dict[str, float]] = {}
+    order = SECTIONS[turn % len(SECTIONS):] + SECTIONS[:turn % len(SECTIONS)]
+    out: dict[str, dict[str, Any]] = {name: {"filter": []} for _, name in SECTIONS}
     app = make_app(db, today=TODAY)
     clock = FrameClock(app)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -56,7 +69,7 @@ async def one_run(db: Path) -> dict[str, dict[str, float]]:
         while not app.ledger._index_ready:  # the lookup index is built in a worker after start-up
             await pilot.pause(0.02)
         await app.workers.wait_for_complete()
-        for key, name in SECTIONS:
+        for key, name in order:
             await pilot.press("1")
             await pilot.pause()
             # What the section before left running (the matrix primes its name indexes in a thread a
@@ -65,25 +78,37 @@ async def one_run(db: Path) -> dict[str, dict[str, float]]:
             t = time.perf_counter()
             await pilot.press(key)
             await wait_rows(app, pilot)
-            opened = await clock.painted_after(pilot, t)
-            screen = app.screen
-            times = []
-            for q in QUERIES * 3:  # each frame waits for the screen's update timer: more samples, less noise
-                app.idle_gc.touched()  # the clerk is typing (a key event would say so): no collection now
-                t = time.perf_counter()
-                screen.query_text = q
+            out[name]["open"] = await clock.painted_after(pilot, t)
+            # The matrix builds its name indexes in a thread a moment after its first rows (the
+            # first Enter on a cell then finds them): that thread is not the next section's time.
+            await asyncio.sleep(PRIME_DELAY + 0.3)
+            await app.workers.wait_for_complete()
+        for _ in range(rounds):
+            for key, name in order:
+                await pilot.press(key)
+                await wait_rows(app, pilot)
+                await app.workers.wait_for_complete()
+                await clock.painted_after(pilot, time.perf_counter())
+                # The clerk looks at the list before typing (``f`` and the first letter): the app
+                # collects the garbage of what came before then, as ``bench_pace`` lets it.
+                await pilot.pause(IDLE + 2 * TICK)
+                screen = app.screen
+                for q in QUERIES:
+                    app.idle_gc.touched()  # the clerk is typing (a key event would say so): no collection now
+                    t = time.perf_counter()
+                    screen.query_text = q
+                    screen.refilter()
+                    out[name]["filter"].append(await clock.painted_after(pilot, t))  # the repaint that follows
+                screen.query_text = ""
                 screen.refilter()
-                times.append(await clock.painted_after(pilot, t))  # the repaint that follows
-            screen.query_text = ""
-            screen.refilter()
-            await pilot.pause()
-            out[name] = {"open": opened, "filter_median": statistics.median(times), "filter_worst": max(times)}
+                await clock.painted_after(pilot, time.perf_counter())
     return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=4, help="apps started (the sections' order turns each time)")
+    ap.add_argument("--rounds", type=int, default=3, help="query series typed into each section per app")
     ap.add_argument("--json", type=Path, help="write the figures to this file")
     args = ap.parse_args()
     precompile()
@@ -96,19 +121,29 @@ def main() -> None:
             load_demo(led, "prefecture")
             print(f"prefecture: {len(led.villages())} villages, {len(led.cases())} cases, "
                   f"{len(led.records('postings'))} postings")
-        runs = [asyncio.run(one_run(db)) for _ in range(args.runs)]
-    base = {k: statistics.median(r["村情"][k] for r in runs) for k in ("open", "filter_median", "filter_worst")}
+        runs = [asyncio.run(one_run(db, turn, args.rounds)) for turn in range(args.runs)]
+
+    def figures_of(name: str) -> dict[str, float]:
+        times = [t for r in runs for t in r[name]["filter"]]
+        return {"open": statistics.median(r[name]["open"] for r in runs), "filter_median": statistics.median(times),
+                "filter_worst": max(times), "filter_series": sum(times)}
+
+    base = figures_of("村情")
     figures: dict[str, dict[str, float]] = {}
     for _, name in SECTIONS:
-        fig = {k: statistics.median(r[name][k] for r in runs) for k in ("open", "filter_median", "filter_worst")}
+        fig = figures_of(name)
         print(f"{name:6s} open {fig['open'] * 1000:6.0f} ms ({fig['open'] / base['open']:.2f}x 村情)   "
-              f"filter median {fig['filter_median'] * 1000:5.0f} ms ({fig['filter_median'] / base['filter_median']:.2f}x)"
-              f"   worst {fig['filter_worst'] * 1000:5.0f} ms")
+              f"filter: series {fig['filter_series'] / base['filter_series']:.2f}x, "
+              f"median {fig['filter_median'] * 1000:4.0f} ms ({fig['filter_median'] / base['filter_median']:.2f}x), "
+              f"worst {fig['filter_worst'] * 1000:4.0f} ms")
         figures[f"open {name}"] = {"ms": fig["open"] * 1000, "baseline_ms": base["open"] * 1000}
-        if name in ("四个一", "第一书记"):  # issue 9: open and filter at least as fast as 村情
-            figures[f"open {name}"]["goal_ratio"] = 1.0
         figures[f"filter {name}"] = {"ms": fig["filter_median"] * 1000, "baseline_ms": base["filter_median"] * 1000,
                                      "goal_ms": 50, "worst_ms": fig["filter_worst"] * 1000}
+        figures[f"filter {name}: whole series"] = {"ms": fig["filter_series"] * 1000,
+                                                   "baseline_ms": base["filter_series"] * 1000}
+        if name in ("四个一", "第一书记"):  # issue 9: open and filter at least as fast as 村情
+            figures[f"open {name}"]["goal_ratio"] = 1.0
+            figures[f"filter {name}: whole series"]["goal_ratio"] = 1.0
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
 

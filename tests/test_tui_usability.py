@@ -225,6 +225,30 @@ async def test_filter_line_is_one_line_and_says_when_nothing_matches(tmp_path: P
             assert "Esc" not in static_text(app, f"#{prefix}-status")
 
 
+async def test_nothing_matches_keeps_the_status_on_one_line(tmp_path: Path) -> None:
+    """At 120 columns the roster's no-match status took a second row ("…不含已结束（h 显示） ·" /
+    "排序：序号▲"): the screen was laid out again and the table moved down a row under the clerk's
+    eyes. The no-match message now stands in place of the "显示0…" count, without a sort order."""
+    app = make_app(demo_db(tmp_path / "l.json"), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for key, prefix in (("2", "villages"), ("3", "cases"), ("4", "matrix"), ("5", "roster")):
+            await pilot.press(key)
+            await settle(pilot)
+            table_top = app.screen.table.region.y
+            await pilot.press("f", *"qingshizz", "enter")
+            await settle(pilot)
+            status = static_text(app, f"#{prefix}-status")
+            assert "按 Esc 清除筛选" in status and "排序" not in status and "显示0" not in status
+            assert "筛选：qingshizz" in status
+            assert app.screen.query_one(f"#{prefix}-status").outer_size.height == 1, status
+            assert app.screen.table.region.y == table_top
+            await pilot.press("escape")
+            await settle(pilot)
+            status = static_text(app, f"#{prefix}-status")
+            assert "排序：" in status and "显示" in status
+
+
 # ---------------------------------------------------------------- forms
 
 

@@ -224,7 +224,7 @@ class MatrixScreen(FilteredSectionScreen):
             parts.append(f"包村领导：{self.leader[1]}")
         self.township_part(parts)
         label = next(c.label for c in self.table.COLUMNS if c.key == self.table.sort_column)
-        self.show_status(parts, label)
+        self.show_status(parts, label, shown_at=0)
         self.update_detail()
 
     def action_clear_filters(self) -> None:

@@ -7,8 +7,10 @@ re-filter bumps, so each filter keystroke paid all of that again for cells that 
 At prefecture scale that was most of the time between a keystroke and the repainted list.
 
 Here, per frame:
-  * the columns in view are worked out once (``render_lines``); columns out of view become one
-    blank run on each side of a line (``_render_line`` crops them away; only their width counts);
+  * the columns in view are worked out once (``render_lines``); a line is painted for the window
+    in view only — columns out of it are not visited, the two it cuts through are cut — and made
+    into a strip of known length (``_render_line``: DataTable's crop kept a wide table's whole
+    line and cut it down segment by segment);
   * the component styles (which walk the DOM) are read once, not once a line;
   * a one-line plain cell is cut or padded to its column directly (``_paint_plain``); any other
     text cell (spans, two lines) is laid out by Rich once per cell object and width
@@ -37,6 +39,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.color import Color
+from textual._segment_tools import line_crop
 from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
@@ -225,12 +228,40 @@ class FastTable(DataTable):
             style = styles[name] = self.get_component_styles(name).rich_style
         return style
 
+    def _painted_here(self) -> bool:
+        """Whether this frame's lines are painted here (else the DataTable way: see the docstring)."""
+        return (self._view is not None and self.cursor_type in ("row", "cell")
+                and not getattr(self, "_labelled_row_exists", True) and not self._row_label_column_width)
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        """``DataTable._render_line`` for lines painted here: the row's pieces already fill the
+        window exactly (fixed columns, then [x1 + their width, x2)), so they make the line as they
+        are, its length known."""
+        if not self._painted_here():
+            return super()._render_line(y, x1, x2, base_style)
+        width = x2 - x1
+        try:
+            row_key, y_offset_in_row = self._get_offsets(y)
+        except LookupError:
+            return Strip.blank(width, base_style)
+        cache_key = (y, x1, x2, width, self.cursor_coordinate, self.hover_coordinate, base_style, self.cursor_type,
+                     self._show_hover_cursor, self._update_count, self._pseudo_class_state)
+        strip = self._line_cache.get(cache_key)
+        if strip is None:
+            fixed, scrollable = self._render_line_in_row(row_key, y_offset_in_row, base_style,
+                                                         cursor_location=self.cursor_coordinate,
+                                                         hover_location=self.hover_coordinate)
+            segments = [segment for piece in fixed for segment in piece]
+            segments += [segment for piece in scrollable for segment in piece]
+            strip = self._line_cache[cache_key] = Strip(segments, width).simplify()
+        return strip
+
     def _render_line_in_row(self, row_key: RowKey, line_no: int, base_style: Style, cursor_location: Any,
                             hover_location: Any) -> Any:
         """One line of a row, touching only the columns in view (see the module's docstring)."""
         view = self._view
         cursor_type = self.cursor_type
-        if view is None or cursor_type not in ("row", "cell") or getattr(self, "_labelled_row_exists", True):
+        if not self._painted_here():
             return super()._render_line_in_row(row_key, line_no, base_style, cursor_location, hover_location)
         row_index = self._row_locations.get(row_key) if row_key in self._row_locations else -1
         # The cursor changes only its own row: the other rows keep their lines when it moves (each
@@ -263,38 +294,43 @@ class FastTable(DataTable):
                                          cursor=cursor, hover=hover)[line_no])
 
         row_style = self._row_style(row_index, base_style)
+        # The scrollable part is painted for the window [lo, hi) exactly — the cells in it, the
+        # cells on its edges cut at them — so that ``_render_line`` has nothing left to crop:
+        # DataTable crops a line with the window's width as the line's length, which keeps a
+        # wider table's whole line, and then cuts it to the width segment by segment (the roster's
+        # 256 cells to 84, measuring every piece of text again on each line).
         scrollable: list[list[Segment]] = []
-        before = after = 0
         for column_index, (left, right) in enumerate(spans):
-            if right <= lo:
-                before += right - left
-            elif left >= hi:
-                after += right - left
-            else:
-                cursor, hover = highlight(column_index)
-                scrollable.append(render_cell(row_index, column_index, row_style, right - left,
-                                              cursor=cursor, hover=hover)[line_no])
-        if before:
-            scrollable.insert(0, [Segment(" " * before, row_style)])
-        if after:
-            scrollable.append([Segment(" " * after, row_style)])
+            if right <= lo or left >= hi:
+                continue
+            cursor, hover = highlight(column_index)
+            cell = render_cell(row_index, column_index, row_style, right - left, cursor=cursor, hover=hover)[line_no]
+            if left < lo or right > hi:
+                cell = line_crop(cell, max(0, lo - left), min(hi, right) - left, right - left)
+            scrollable.append(cell)
 
-        # The rest of the line past the last column, styled as DataTable styles it.
+        # The rest of the window past the last column, as DataTable paints it: a run in the row's
+        # style as wide as the window is wider than the table, then (scrolled past it) the base style.
+        end = spans[-1][1] if spans else 0
         fixed_width = spans[self.fixed_columns - 1][1] if self.fixed_columns and spans else 0
-        table_width = (spans[-1][1] if spans else 0) - fixed_width + self._row_label_column_width
-        remaining = max(0, self.size.width - table_width)
-        if by_row:
-            extend_style, _ = self._get_styles_to_render_cell(
-                row_index == -1, False, False, hover_location.row == (row_index or 0), row_cursor,
-                self.show_cursor, self._show_hover_cursor, False, False)
-            extend_style = row_style + extend_style
-        elif row_style.bgcolor is not None:
-            faded = Color.from_rich_color(row_style.bgcolor).blend(self.background_colors[1], factor=0.25)
-            extend_style = Style.from_color(color=row_style.color, bgcolor=faded.rich_color)
-        else:
-            extend_style = Style.from_color(row_style.color, row_style.bgcolor)
-        extend_style += Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
-        scrollable.append([Segment(" " * remaining, extend_style)])
+        extended = end + max(0, self.size.width - (end - fixed_width))
+        remaining = max(0, min(hi, extended) - max(lo, end))
+        past = (hi - lo) - max(0, min(hi, end) - lo) - remaining
+        if remaining:  # (a table wider than the window has none: no style to work out per line)
+            if by_row:
+                extend_style, _ = self._get_styles_to_render_cell(
+                    row_index == -1, False, False, hover_location.row == (row_index or 0), row_cursor,
+                    self.show_cursor, self._show_hover_cursor, False, False)
+                extend_style = row_style + extend_style
+            elif row_style.bgcolor is not None:
+                faded = Color.from_rich_color(row_style.bgcolor).blend(self.background_colors[1], factor=0.25)
+                extend_style = Style.from_color(color=row_style.color, bgcolor=faded.rich_color)
+            else:
+                extend_style = Style.from_color(row_style.color, row_style.bgcolor)
+            extend_style += Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
+            scrollable.append([Segment(" " * remaining, extend_style)])
+        if past > 0:
+            scrollable.append([Segment(" " * past, base_style)])
         pair = (fixed, scrollable)
         self._row_render_cache[cache_key] = pair
         return pair

@@ -295,7 +295,9 @@ class SortedRowTable(RowTable, Generic[R]):
         """The cells of ``row``, built once per row value: re-filtering 500 rows then costs no more
         than a bare table refresh (rows are immutable, and the table never mutates a cell)."""
         cached = self._cells.get(row.id)
-        if cached is None or cached[0] != row:
+        # The same row object (a re-filter of the loaded rows) is the common case: no field-by-field
+        # comparison of a 29-field roster row for each row of each keystroke.
+        if cached is None or (cached[0] is not row and cached[0] != row):
             cached = (row, [c.cell(row) for c in self.COLUMNS])
             self._cells[row.id] = cached
         return cached[1]
