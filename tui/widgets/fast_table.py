@@ -313,7 +313,7 @@ class FastTable(DataTable):
         # style as wide as the window is wider than the table, then (scrolled past it) the base style.
         end = spans[-1][1] if spans else 0
         fixed_width = spans[self.fixed_columns - 1][1] if self.fixed_columns and spans else 0
-        extended = end + max(0, self.size.width - (end - fixed_width))
+        extended = end + max(0, self._frame_line[0] - (end - fixed_width))  # the frame's width
         remaining = max(0, min(hi, extended) - max(lo, end))
         past = (hi - lo) - max(0, min(hi, end) - lo) - remaining
         if remaining:  # (a table wider than the window has none: no style to work out per line)
