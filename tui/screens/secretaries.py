@@ -327,7 +327,7 @@ class SecretariesScreen(PostingActions, FilteredSectionScreen):
             return
         # Counted from the rows shown: a keystroke that shows the same rows changes no figure.
         counted = (self.table.shown_version, id(self.stat_keys), self.filtered, self.include_ended,
-                   self.default_stats is not None, box.scrollable_content_region.height)
+                   self.default_stats is not None)
         if counted == self._stats_counted:
             return
         self._stats_counted = counted

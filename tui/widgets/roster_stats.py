@@ -173,8 +173,17 @@ class RosterStatsPanel(ScrollView):
                 out.append(text, style=style or None)
         return out
 
+    _stats: RosterStats | None = None  # what is shown
+    _room = 0  # the lines it was fitted to
+
+    def on_resize(self) -> None:
+        # Taller or shorter, the groups may now fit spaced out, or need closing up.
+        if self._stats is not None and self.scrollable_content_region.height != self._room:
+            self.show(self._stats)
+
     def show(self, stats: RosterStats) -> None:
-        room = self.scrollable_content_region.height
+        self._stats = stats
+        room = self._room = self.scrollable_content_region.height
         lines = stats_lines(stats, room or None)
         # Lines below the panel's bottom are reached with the mouse wheel; the border says so.
         hint = "滚轮查看其余" if room and len(lines) > room else None
