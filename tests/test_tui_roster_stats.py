@@ -11,7 +11,7 @@ from pathlib import Path
 from textual._styles_cache import StylesCache
 from textual.color import Color
 
-from tests.tui_support import TODAY, demo_db, settle
+from tests.tui_support import TODAY, demo_db, open_section, settle
 from tui.app import make_app
 from tui.widgets.roster_stats import RosterStatsPanel, SplicedFrame
 
@@ -39,9 +39,7 @@ async def test_spliced_lines_are_the_usual_lines(tmp_path: Path, monkeypatch) ->
         return usual(self, *args, **kwargs)
 
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("5")
-        await settle(pilot)
+        await open_section(pilot, "5")
         panel = app.screen.query_one(RosterStatsPanel)
         assert isinstance(panel._styles_cache, SplicedFrame)
         for query in ("", "q", "zzzz", "青石"):
@@ -66,9 +64,7 @@ async def test_a_tint_is_framed_the_usual_way(tmp_path: Path) -> None:
     """A tint changes every segment of a framed line: the spliced pieces would lose it."""
     app = make_app(demo_db(tmp_path / "r.json"), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("5")
-        await settle(pilot)
+        await open_section(pilot, "5")
         panel = app.screen.query_one(RosterStatsPanel)
         panel.styles.tint = Color(255, 0, 0, 0.3)
         await settle(pilot)
@@ -116,9 +112,7 @@ async def test_the_panel_fits_or_says_the_wheel_shows_the_rest(tmp_path: Path) -
     and what still does not fit is reached with the wheel, as the border says."""
     app = make_app(demo_db(tmp_path / "r.json"), today=TODAY)
     async with app.run_test(size=(120, 50)) as pilot:
-        await settle(pilot)
-        await pilot.press("5")
-        await settle(pilot)
+        await open_section(pilot, "5")
         panel = app.screen.query_one(RosterStatsPanel)
         assert panel.scrollbar_size_vertical == 0 and not panel.vertical_scrollbar.region.width
         lines = panel.content.plain.split("\n")

@@ -117,15 +117,15 @@ class SplicedFrame(StylesCache):
 
 def _pieces(framed: Strip, content: Strip, top: int, content_size: Size,
             width: int) -> tuple[int, int, list[Segment], list[Segment], int, int] | None:
-    """What is left and right of ``content`` in ``framed``, if ``framed`` is exactly the two around it."""
-    if content.cell_length != content_size.width:
+    """What is left and right of ``content`` in ``framed``, if ``framed`` is exactly the two around it
+    (the content's own segments, untouched, between them)."""
+    if content.cell_length != content_size.width or framed.cell_length != width:
         return None
     whole, inner = list(framed), list(content)
     for start in range(len(whole) - len(inner) + 1):
         if whole[start:start + len(inner)] == inner:
-            left, right = whole[:start], whole[start + len(inner):]
-            if Strip([*left, *inner, *right], width) == framed and framed.cell_length == width:
-                return (top, top + content_size.height, left, right, width, content_size.width)
+            return (top, top + content_size.height, whole[:start], whole[start + len(inner):], width,
+                    content_size.width)
     return None
 
 
