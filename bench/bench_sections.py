@@ -49,17 +49,26 @@ async def wait_rows(app, pilot, timeout: float = 30.0) -> None:
     raise TimeoutError(type(app.screen).__name__)
 
 
+# The order the sections are visited in, one row per round (and per run's first visits): each
+# section comes right after each other one equally often (a Williams square). Rotating one order
+# kept the same neighbours in every round — the roster always came right after 四个一, whose work
+# the next list then paid for in part.
+ORDERS = ((0, 1, 3, 2), (1, 2, 0, 3), (2, 3, 1, 0), (3, 0, 2, 1))
+
+
 async def one_run(db: Path, turn: int, rounds: int) -> dict[str, dict[str, Any]]:
     """One app: each section opened for the first time, then ``rounds`` rounds in which every
-    section in turn has the query series typed into it. Sections are visited in an order rotated
-    by ``turn``, and their filter series interleaved: this machine drifts between faster and slower
-    spells of seconds (the same series took 860 and 1,100 ms minutes apart), and timing one section
-    after another gave the later ones the drift as well as their own cost."""
+    section in turn has the query series typed into it, in the orders of ``ORDERS`` (this machine
+    drifts between faster and slower spells of seconds — the same series took 860 and 1,100 ms
+    minutes apart — and timing one section after another gave the later ones the drift as well as
+    their own cost)."""
     from tui.app import make_app
     from tui.idle_gc import IDLE, TICK
     from tui.screens.matrix import PRIME_DELAY
 
-    order = SECTIONS[turn % len(SECTIONS):] + SECTIONS[:turn % len(SECTIONS)]
+    def order(n: int) -> list[tuple[str, str]]:
+        return [SECTIONS[i] for i in ORDERS[n % len(ORDERS)]]
+
     out: dict[str, dict[str, Any]] = {name: {"filter": []} for _, name in SECTIONS}
     app = make_app(db, today=TODAY)
     clock = FrameClock(app)
@@ -69,22 +78,22 @@ async def one_run(db: Path, turn: int, rounds: int) -> dict[str, dict[str, Any]]
         while not app.ledger._index_ready:  # the lookup index is built in a worker after start-up
             await pilot.pause(0.02)
         await app.workers.wait_for_complete()
-        for key, name in order:
+        for key, name in order(turn):
             await pilot.press("1")
             await pilot.pause()
             # What the section before left running (the matrix primes its name indexes in a thread a
             # second after it opens) is not the next section's opening time.
             await app.workers.wait_for_complete()
             t = time.perf_counter()
-            await pilot.press(key)
-            await wait_rows(app, pilot)
-            out[name]["open"] = await clock.painted_after(pilot, t)
+            await app._press_keys([key])  # the key, without Pilot's wait (see ``settled_after``)
+            out[name]["open"] = await clock.settled_after(app, t)
+            await wait_rows(app, pilot, timeout=0.1)
             # The matrix builds its name indexes in a thread a moment after its first rows (the
             # first Enter on a cell then finds them): that thread is not the next section's time.
             await asyncio.sleep(PRIME_DELAY + 0.3)
             await app.workers.wait_for_complete()
-        for _ in range(rounds):
-            for key, name in order:
+        for round_no in range(rounds):
+            for key, name in order(turn * rounds + round_no + 1):
                 await pilot.press(key)
                 await wait_rows(app, pilot)
                 await app.workers.wait_for_complete()
@@ -98,7 +107,7 @@ async def one_run(db: Path, turn: int, rounds: int) -> dict[str, dict[str, Any]]
                     t = time.perf_counter()
                     screen.query_text = q
                     screen.refilter()
-                    out[name]["filter"].append(await clock.painted_after(pilot, t))  # the repaint that follows
+                    out[name]["filter"].append(await clock.settled_after(app, t))  # the repaint that follows
                 screen.query_text = ""
                 screen.refilter()
                 await clock.painted_after(pilot, time.perf_counter())
@@ -107,7 +116,7 @@ async def one_run(db: Path, turn: int, rounds: int) -> dict[str, dict[str, Any]]
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=4, help="apps started (the sections' order turns each time)")
+    ap.add_argument("--runs", type=int, default=4, help="apps started")
     ap.add_argument("--rounds", type=int, default=3, help="query series typed into each section per app")
     ap.add_argument("--json", type=Path, help="write the figures to this file")
     args = ap.parse_args()
@@ -121,7 +130,13 @@ def main() -> None:
             load_demo(led, "prefecture")
             print(f"prefecture: {len(led.villages())} villages, {len(led.cases())} cases, "
                   f"{len(led.records('postings'))} postings")
-        runs = [asyncio.run(one_run(db, turn, args.rounds)) for turn in range(args.runs)]
+        runs = []
+        for turn in range(args.runs):
+            runs.append(asyncio.run(one_run(db, turn, args.rounds)))
+            r = runs[-1]
+            print(f"run {turn + 1}: filter series vs 村情 " + ", ".join(
+                f"{name} {sum(r[name]['filter']) / sum(r['村情']['filter']):.2f}x" for _, name in SECTIONS[1:]),
+                flush=True)
 
     def figures_of(name: str) -> dict[str, float]:
         times = [t for r in runs for t in r[name]["filter"]]

@@ -58,6 +58,51 @@ class FrameClock:
             return time.perf_counter() - t0
         return done[-1] - t0
 
+    async def settled_after(self, app: Any, t0: float, quiet: float = 0.05, timeout: float = 30.0) -> float:
+        """Like ``painted_after``, but waits without posting anything to the app: ``painted_after``
+        (through ``Pilot._wait_for_screen``) queues a callback on every widget of the screen, which
+        the app runs before its next frame — work the clerk's keystroke does not cause, and more of
+        it on a screen with more widgets. Here the app is watched from outside until it has had
+        nothing queued, nothing to lay out or repaint and no worker running for ``quiet`` seconds."""
+        before = len(self.times)
+        idle = await _settle(app, quiet, timeout)
+        done = [t for t in self.times[before:] if t >= t0]
+        if not done:  # nothing repainted: the response was over when the app went idle
+            return idle - t0
+        return done[-1] - t0
+
+
+async def _settle(app: Any, quiet: float, timeout: float) -> float:
+    """When the app became idle (perf_counter), once it has stayed so for ``quiet`` seconds."""
+    import asyncio
+
+    end = time.perf_counter() + timeout
+    quiet_since: float | None = None
+    while time.perf_counter() < end:
+        await asyncio.sleep(0.002)
+        now = time.perf_counter()
+        if _busy(app):
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now
+        elif now - quiet_since >= quiet:
+            return quiet_since
+    raise TimeoutError("the app was still busy")
+
+
+def _busy(app: Any) -> bool:
+    """Is anything of the app's own still to run: a message or callback queued on the app, the screen
+    or a widget, a layout or repaint pending, a worker not finished?"""
+    from textual.worker import WorkerState
+
+    screen = app.screen
+    if screen._dirty_widgets or screen._layout_required or screen._repaint_required or screen._callbacks:
+        return True
+    for node in (app, *screen.walk_children(with_self=True)):
+        if node._next_callbacks or not node._message_queue.empty():
+            return True
+    return any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers._workers)
+
 
 def precompile() -> None:
     """Write the project's compiled modules, as a clerk's machine has them after its first start.

@@ -5,10 +5,13 @@ hovered or not, and for every line of the table as it is on screen, scrolled sid
 Cells taken the general way are counted too, so the fast paths cannot silently stop being used."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.segment import Segment
+from textual._styles_cache import StylesCache
 from textual.geometry import Region
 from textual.widgets import DataTable
 
@@ -17,6 +20,7 @@ from ledgers.models import Village
 from tests.tui_support import SIZE, TODAY, demo_db, open_section
 from tui.app import make_app
 from tui.widgets.fast_table import FastTable
+from tui.widgets.line_frames import RepeatedLines, SplicedFrame
 from tui.widgets.row_table import SortCell, gap_cell
 
 
@@ -38,7 +42,8 @@ def _paint(table: FastTable, row: int, col: int, cursor: bool, hover: bool) -> t
 
 
 def _screen_lines(table: FastTable) -> tuple[list, list]:
-    """Every line of the table as shown, painted the fast way and DataTable's way."""
+    """Every line of the table as shown, painted the fast way and DataTable's way (framed by
+    Textual's own ``StylesCache``, not the table's ``SplicedFrame``)."""
     region = Region(0, 0, table.size.width, table.size.height)
 
     def paint(render) -> list:
@@ -48,7 +53,32 @@ def _screen_lines(table: FastTable) -> tuple[list, list]:
         # edge; the window is painted here without cutting a line): compared without them.
         return [[(s.text, s.style) for s in Segment.simplify(list(strip)) if s.text] for strip in render(region)]
 
-    return paint(table.render_lines), paint(lambda crop: DataTable.render_lines(table, crop))
+    fast = paint(table.render_lines)
+    spliced, table._styles_cache = table._styles_cache, StylesCache()
+    try:
+        slow = paint(lambda crop: DataTable.render_lines(table, crop))
+    finally:
+        table._styles_cache = spliced
+    return fast, slow
+
+
+def _bar_lines(table: FastTable) -> tuple[list, list]:
+    """The vertical scroll bar's lines, framed by its ``RepeatedLines`` and by ``StylesCache``."""
+    bar = table.vertical_scrollbar
+    region = Region(0, 0, bar.size.width, bar.size.height)
+
+    def paint() -> list:
+        bar._styles_cache.clear()
+        bar.refresh()
+        return [list(strip) for strip in bar.render_lines(region)]
+
+    fast = paint()
+    repeated, bar._styles_cache = bar._styles_cache, StylesCache()
+    try:
+        slow = paint()
+    finally:
+        bar._styles_cache = repeated
+    return fast, slow
 
 
 async def _check_table(pilot, table: FastTable) -> None:
@@ -180,3 +210,49 @@ async def test_kept_lines_follow_each_change(tmp_path: Path) -> None:
         ledger.save_village(replace(other, population=1))
         app.ledger_changed()
         await check("edited row moves in the sort")
+
+
+async def test_lines_framed_once_and_spliced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list frames its first line the usual way and splices the others in; its scroll bar frames
+    each kind of line once. Both paint what ``StylesCache`` paints: at the top, in the middle and
+    at the end of the list, in another colour, and after a filter that leaves fewer rows than the
+    window (no thumb)."""
+    usual: Counter[str] = Counter()  # lines framed the usual way, by the cache that asked
+    framed = StylesCache.render_line
+
+    def counting(self: StylesCache, *args: Any, **kwargs: Any) -> Any:
+        usual[type(self).__name__] += 1
+        return framed(self, *args, **kwargs)
+
+    monkeypatch.setattr(StylesCache, "render_line", counting)
+    db = demo_db(tmp_path / "l.json", "county")  # 300 villages: a thumb on the bar
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_section(pilot, "2")
+        screen = app.screen
+        table = screen.table
+        bar = table.vertical_scrollbar
+        assert isinstance(table._styles_cache, SplicedFrame) and isinstance(bar._styles_cache, RepeatedLines)
+        assert table.max_scroll_y > 0
+        for y in (0, table.max_scroll_y // 2, table.max_scroll_y):
+            table.scroll_to(y=y, animate=False, immediate=True)
+            await pilot.pause()
+            usual.clear()
+            fast, slow = _screen_lines(table)
+            assert fast == slow, y
+            assert usual["SplicedFrame"] == 1 and usual["StylesCache"] == table.size.height
+            usual.clear()
+            fast, slow = _bar_lines(table)
+            assert fast == slow, y
+            kinds = len({tuple(line) for line in fast})
+            assert usual["RepeatedLines"] == kinds and 2 <= kinds <= 5 < len(fast)  # each kind framed once
+        table.styles.scrollbar_color = "red"  # another look (a theme's)
+        await pilot.pause()
+        red, slow = _bar_lines(table)
+        assert red == slow and red != fast
+        screen.query_text = next(iter(table.shown.values())).name  # one village
+        screen.refilter()
+        await pilot.pause()
+        assert 0 < table.row_count < table.size.height
+        fast, slow = _bar_lines(table)
+        assert fast == slow

@@ -6,12 +6,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from textual.widgets import Input
+from textual.widgets.data_table import RowKey
 
 from ledgers.models import CaseState
 from tests.tui_support import SIZE, TODAY, demo_db, notifications, open_section, option_texts, settle, table_rows
 from tui.app import make_app
 from tui.screens.case_detail import CaseDetailScreen
 from tui.screens.cases import COLUMN_KEYS, CaseTable, CasesScreen, open_new_case, show_cases
+from tui.widgets.row_table import gap_cell
 
 
 def col(name: str) -> int:
@@ -212,6 +214,40 @@ async def test_bulk_rows_same_as_add_row(tmp_path: Path) -> None:
         assert [c.width for c in table.columns.values()] == [c.width for c in other.columns.values()]
         await pilot.press("down", "down")
         assert table.cursor_row == 2 and str(table.cursor_case_id) == table.coordinate_to_cell_key((2, 0)).row_key.value
+
+
+async def test_rows_shown_again_keep_their_cells_not_a_changed_cell(tmp_path: Path) -> None:
+    """A row shown again by the next filter keystroke gets the row it had (not built and freed again);
+    a cell changed in place (``update_cell``) is not carried into the next showing of the row's
+    own cells; new columns (new cells) give new rows."""
+    db = demo_db(tmp_path / "l.json")
+    app = make_app(db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_cases(pilot)
+        screen = app.screen
+        before = table_rows(table)
+        rid = table.cursor_case_id
+        key = RowKey(str(rid))
+        held = table._data[key]
+        screen.query_text = "zzz"
+        screen.refilter()
+        screen.query_text = ""
+        screen.refilter()
+        await pilot.pause()
+        assert table._data[key] is held and table_rows(table) == before
+        column = table.ordered_columns[1].key
+        table.update_cell(str(rid), column, gap_cell("改过"))
+        assert table.get_cell(str(rid), column).plain.strip() == "改过"
+        screen.query_text = "zzz"
+        screen.refilter()
+        screen.query_text = ""
+        screen.refilter()
+        await pilot.pause()
+        assert table_rows(table) == before  # the row's cells, not the cell changed in place
+        table.set_columns(table.COLUMNS)
+        table.show(screen.visible_rows())
+        await pilot.pause()
+        assert table._data[key] is not held and table_rows(table) == before
 
 
 async def test_new_case_from_village_detail(tmp_path: Path) -> None:

@@ -16,6 +16,9 @@ Here, per frame:
     text cell (spans, two lines) is laid out by Rich once per cell object and width
     (``_paint_text``), and only its styles are applied per frame;
   * header cells are kept until their label or look changes;
+  * the lines are framed as the first of them was (``SplicedFrame``), and the vertical scroll bar,
+    repainted whenever the number of rows changes, frames each kind of its lines once
+    (``RepeatedLines``), not each of its 30–40 lines;
   * a row's painted lines are kept by what they depend on — the row's content (an epoch each
     ``add_row``/``update_cell`` gives it), its place (row index: zebra colour, click meta), the
     columns and their spans — not by DataTable's update count, which one changed cell bumps: after
@@ -40,9 +43,12 @@ from rich.style import Style
 from rich.text import Text
 from textual.color import Color
 from textual._segment_tools import line_crop
+from textual._styles_cache import StylesCache
 from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
+
+from .line_frames import RepeatedLines, SplicedFrame
 
 # Blank cells (out of view) by width, height and style: the same few, painted on every line.
 _BLANKS: dict[tuple[int, int, Any], list[list[Segment]]] = {}
@@ -93,6 +99,7 @@ class FastTable(DataTable):
         self._row_epochs: dict[RowKey, int] = {}  # row → the version of its cells (see the docstring)
         self._frame_sig: tuple[Any, ...] | None = None  # the columns and their spans in this frame
         super().__init__(**kwargs)
+        self._styles_cache = SplicedFrame()  # every line framed alike (no border, no padding)
 
     # ------------------------------------------------------------ row content versions
 
@@ -172,6 +179,14 @@ class FastTable(DataTable):
         if y >= fixed_rows_height:
             y += scroll_y
         return self._render_line(y, scroll_x, scroll_x + width, style)
+
+    @property
+    def vertical_scrollbar(self) -> Any:
+        # Its lines are three or four kinds repeated: framed once each (``RepeatedLines``).
+        bar = super().vertical_scrollbar
+        if type(bar._styles_cache) is StylesCache:
+            bar._styles_cache = RepeatedLines()
+        return bar
 
     def watch_scroll_x(self, old_value: float, new_value: float) -> None:
         # The row cache's key does not know the scroll position, and a row painted for one window

@@ -12,12 +12,13 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual._styles_cache import StylesCache
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.scroll_view import ScrollView
 
 from ledgers.roster import AGE_BANDS, RosterStats
+
+from .line_frames import SplicedFrame
 
 GROUPS = (("by_status", "状态"), ("by_unit_level", "单位层级"), ("by_education", "学历"),
           ("by_age", "年龄"), ("by_gender", "性别"), ("by_village_type", "村类型"))
@@ -64,69 +65,6 @@ def _stats_lines(stats: RosterStats, gap: Line) -> list[Line]:
         lines += [((f"{_fit(label, width)} {n:>{digits}} ", ""), (f"{n * 100 / stats.total:3.0f}%", "dim"))
                   for label, n in items]
     return lines
-
-
-class SplicedFrame(StylesCache):
-    """A styles cache that frames a line of figures by putting its strip between the left and right
-    pieces (border, padding) of a line it framed the usual way in the same pass.
-
-    ``StylesCache.render_line`` reads a dozen style rules for every line (~0.1 ms each here), and a
-    filter keystroke changes 20–30 of the panel's lines: as much as the roster's table spends on a
-    third of its rows. The pieces are taken from the first content line of each pass and used only
-    if that line is exactly its content between them — a tint, an opacity or a content strip that
-    had to be cut or padded leaves them unused, and every line then goes the usual way."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        # (first content y, end, left segments, right segments, width, content width) of this pass
-        self._pieces: tuple[int, int, list[Segment], list[Segment], int, int] | None = None
-        self._learned = False  # the pieces were looked for in this pass
-
-    def render(self, *args: Any, **kwargs: Any) -> list[Strip]:
-        self._pieces, self._learned = None, False
-        try:
-            return super().render(*args, **kwargs)
-        finally:
-            self._pieces, self._learned = None, False
-
-    def render_line(self, styles: Any, y: int, size: Size, content_size: Size, padding: Any,
-                    base_background: Any, background: Any, render_content_line: Callable[[int], Strip],
-                    *rest: Any) -> Strip:
-        pieces = self._pieces
-        if pieces is not None:
-            top, end, left, right, width, content_width = pieces
-            if top <= y < end:
-                content = render_content_line(y - top)
-                if content.cell_length == content_width:
-                    return Strip([*left, *content, *right], width)
-        seen: list[tuple[int, Strip]] = []
-
-        def content_line(content_y: int) -> Strip:
-            strip = render_content_line(content_y)
-            seen.append((content_y, strip))
-            return strip
-
-        framed = super().render_line(styles, y, size, content_size, padding, base_background, background,
-                                     content_line, *rest)
-        if not self._learned and len(seen) == 1:
-            self._learned = True
-            content_y, content = seen[0]
-            self._pieces = _pieces(framed, content, y - content_y, content_size, size.width)
-        return framed
-
-
-def _pieces(framed: Strip, content: Strip, top: int, content_size: Size,
-            width: int) -> tuple[int, int, list[Segment], list[Segment], int, int] | None:
-    """What is left and right of ``content`` in ``framed``, if ``framed`` is exactly the two around it
-    (the content's own segments, untouched, between them)."""
-    if content.cell_length != content_size.width or framed.cell_length != width:
-        return None
-    whole, inner = list(framed), list(content)
-    for start in range(len(whole) - len(inner) + 1):
-        if whole[start:start + len(inner)] == inner:
-            return (top, top + content_size.height, whole[:start], whole[start + len(inner):], width,
-                    content_size.width)
-    return None
 
 
 class RosterStatsPanel(ScrollView):
