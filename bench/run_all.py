@@ -30,7 +30,7 @@ README = ROOT / "README.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 BENCHES = (("bench_coldstart.py", ["--runs", "7"], ["--runs", "3"]),
-           ("bench_sections.py", ["--runs", "4"], ["--runs", "2", "--rounds", "1"]),
+           ("bench_sections.py", ["--runs", "4"], ["--runs", "2", "--rounds", "1", "--open-runs", "2"]),
            ("bench_pace.py", ["--runs", "3"], ["--runs", "1"]),
            ("bench_screening.py", ["--runs", "5"], ["--runs", "2"]))
 
