@@ -58,10 +58,10 @@ ORDERS = ((0, 1, 3, 2), (1, 2, 0, 3), (2, 3, 1, 0), (3, 0, 2, 1))
 
 async def one_run(db: Path, turn: int, rounds: int) -> dict[str, dict[str, Any]]:
     """One app: each section opened for the first time, then ``rounds`` rounds (none: open only) in
-    which every section in turn has the query series typed into it, in the orders of ``ORDERS`` (this machine
-    drifts between faster and slower spells of seconds — the same series took 860 and 1,100 ms
-    minutes apart — and timing one section after another gave the later ones the drift as well as
-    their own cost)."""
+    which every section in turn has the query series typed into it, in the orders of ``ORDERS``
+    (this machine drifts between faster and slower spells of seconds — the same series took 860 and
+    1,100 ms minutes apart — and timing one section after another gave the later ones the drift as
+    well as their own cost)."""
     from tui.app import make_app
     from tui.idle_gc import IDLE, TICK
     from tui.screens.matrix import PRIME_DELAY

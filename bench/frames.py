@@ -49,14 +49,9 @@ class FrameClock:
             await pilot._wait_for_screen()
             # Work queued to run after a frame (``call_after_refresh``) and the frame it causes are
             # part of the response: idle for one 20 ms look is not always done.
-            screen = pilot.app.screen
-            if not (screen._callbacks or screen._dirty_widgets or screen._layout_required
-                    or screen._repaint_required):
+            if not _screen_pending(pilot.app.screen):
                 break
-        done = [t for t in self.times[before:] if t >= t0]
-        if not done:  # nothing repainted: the change showed nothing new
-            return time.perf_counter() - t0
-        return done[-1] - t0
+        return self._last_frame(before, t0, time.perf_counter())  # nothing repainted: showed nothing new
 
     async def settled_after(self, app: Any, t0: float, quiet: float = 0.05, timeout: float = 30.0) -> float:
         """Like ``painted_after``, but waits without posting anything to the app: ``painted_after``
@@ -66,10 +61,12 @@ class FrameClock:
         nothing queued, nothing to lay out or repaint and no worker running for ``quiet`` seconds."""
         before = len(self.times)
         idle = await _settle(app, quiet, timeout)
+        return self._last_frame(before, t0, idle)  # nothing repainted: over when the app went idle
+
+    def _last_frame(self, before: int, t0: float, otherwise: float) -> float:
+        """Seconds from ``t0`` to the last frame painted since the ``before``-th (else to ``otherwise``)."""
         done = [t for t in self.times[before:] if t >= t0]
-        if not done:  # nothing repainted: the response was over when the app went idle
-            return idle - t0
-        return done[-1] - t0
+        return (done[-1] if done else otherwise) - t0
 
 
 async def _settle(app: Any, quiet: float, timeout: float) -> float:
@@ -90,13 +87,18 @@ async def _settle(app: Any, quiet: float, timeout: float) -> float:
     raise TimeoutError("the app was still busy")
 
 
+def _screen_pending(screen: Any) -> bool:
+    """A layout, a repaint or work queued to run after the next frame (``call_after_refresh``)."""
+    return bool(screen._callbacks or screen._dirty_widgets or screen._layout_required or screen._repaint_required)
+
+
 def _busy(app: Any) -> bool:
     """Is anything of the app's own still to run: a message or callback queued on the app, the screen
     or a widget, a layout or repaint pending, a worker not finished?"""
     from textual.worker import WorkerState
 
     screen = app.screen
-    if screen._dirty_widgets or screen._layout_required or screen._repaint_required or screen._callbacks:
+    if _screen_pending(screen):
         return True
     for node in (app, *screen.walk_children(with_self=True)):
         if node._next_callbacks or not node._message_queue.empty():

@@ -53,13 +53,8 @@ def _screen_lines(table: FastTable) -> tuple[list, list]:
         # edge; the window is painted here without cutting a line): compared without them.
         return [[(s.text, s.style) for s in Segment.simplify(list(strip)) if s.text] for strip in render(region)]
 
-    fast = paint(table.render_lines)
-    spliced, table._styles_cache = table._styles_cache, StylesCache()
-    try:
-        slow = paint(lambda crop: DataTable.render_lines(table, crop))
-    finally:
-        table._styles_cache = spliced
-    return fast, slow
+    return _both_ways(table, lambda: paint(table.render_lines),
+                      lambda: paint(lambda crop: DataTable.render_lines(table, crop)))
 
 
 def _bar_lines(table: FastTable) -> tuple[list, list]:
@@ -72,13 +67,17 @@ def _bar_lines(table: FastTable) -> tuple[list, list]:
         bar.refresh()
         return [list(strip) for strip in bar.render_lines(region)]
 
-    fast = paint()
-    repeated, bar._styles_cache = bar._styles_cache, StylesCache()
+    return _both_ways(bar, paint, paint)
+
+
+def _both_ways(widget: Any, fast: Any, slow: Any) -> tuple[list, list]:
+    """``fast()`` framed by the widget's own styles cache, ``slow()`` by Textual's ``StylesCache``."""
+    painted = fast()
+    own, widget._styles_cache = widget._styles_cache, StylesCache()
     try:
-        slow = paint()
+        return painted, slow()
     finally:
-        bar._styles_cache = repeated
-    return fast, slow
+        widget._styles_cache = own
 
 
 async def _check_table(pilot, table: FastTable) -> None:

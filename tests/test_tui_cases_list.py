@@ -229,20 +229,20 @@ async def test_rows_shown_again_keep_their_cells_not_a_changed_cell(tmp_path: Pa
         rid = table.cursor_case_id
         key = RowKey(str(rid))
         held = table._data[key]
-        screen.query_text = "zzz"
-        screen.refilter()
-        screen.query_text = ""
-        screen.refilter()
-        await pilot.pause()
+
+        async def filtered_away_and_back() -> None:
+            screen.query_text = "zzz"
+            screen.refilter()
+            screen.query_text = ""
+            screen.refilter()
+            await pilot.pause()
+
+        await filtered_away_and_back()
         assert table._data[key] is held and table_rows(table) == before
         column = table.ordered_columns[1].key
         table.update_cell(str(rid), column, gap_cell("改过"))
         assert table.get_cell(str(rid), column).plain.strip() == "改过"
-        screen.query_text = "zzz"
-        screen.refilter()
-        screen.query_text = ""
-        screen.refilter()
-        await pilot.pause()
+        await filtered_away_and_back()
         assert table_rows(table) == before  # the row's cells, not the cell changed in place
         table.set_columns(table.COLUMNS)
         table.show(screen.visible_rows())

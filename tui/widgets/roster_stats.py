@@ -46,13 +46,14 @@ def stats_lines(stats: RosterStats, room: int | None = None) -> list[Line]:
     figures then fit the panel whole."""
     if not stats.total:
         return [(("没有显示的驻村记录", "dim"),)]
-    spaced = _stats_lines(stats, ())
+    spaced = _stats_lines(stats)
     if room is None or len(spaced) <= room:
         return spaced
     return [line for line in spaced if line]
 
 
-def _stats_lines(stats: RosterStats, gap: Line) -> list[Line]:
+def _stats_lines(stats: RosterStats) -> list[Line]:
+    """The groups, each after a blank line."""
     lines: list[Line] = [((f"共{stats.total}条驻村记录", "bold"),)]
     for attr, title in GROUPS:
         counts: dict[str, int] = getattr(stats, attr)
@@ -61,7 +62,7 @@ def _stats_lines(stats: RosterStats, gap: Line) -> list[Line]:
             items.sort(key=lambda kv: AGE_ORDER.index(kv[0]) if kv[0] in AGE_ORDER else len(AGE_ORDER))
         width = min(18, max((cell_len(label) for label, _ in items), default=0))
         digits = max((len(str(n)) for _, n in items), default=1)
-        lines += [gap, ((title, "bold underline"),)]
+        lines += [(), ((title, "bold underline"),)]
         lines += [((f"{_fit(label, width)} {n:>{digits}} ", ""), (f"{n * 100 / stats.total:3.0f}%", "dim"))
                   for label, n in items]
     return lines

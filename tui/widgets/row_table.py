@@ -287,6 +287,7 @@ class SortedRowTable(RowTable, Generic[R]):
         and their cells go with the old ones."""
         self.COLUMNS = columns  # type: ignore[misc]  # per table
         self._cells.clear()
+        self._row_dicts.clear()
         self.clear(columns=True)
         self.shown = {}
         self.shown_version += 1
